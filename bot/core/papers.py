@@ -1,0 +1,229 @@
+"""Find the papers a note talks about, in the three formats the user writes.
+
+* deep dives: a heading followed by a paper link, numbered sections, a "140字" tweet section;
+* tables of papers (a title column, a venue/year column, a summary column) and
+  ``### Title, Venue Year`` headings or ``1. **Title** (Venue Year)`` items under a 論文 heading;
+* paper-note lists: ``[Paper Note] Title, Authors, Venue'YY, YYYY.MM`` + ``Paper/Blog Link``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.core.models import PaperMention, SourceRef
+from bot.core.paper_fields import (
+    clean_title,
+    parse_entry_line,
+    parse_venue_year,
+    tweet_text,
+)
+from bot.core.structure import Block, table_rows
+from bot.core.text import strip_emphasis
+
+_LINK = re.compile(r"\]\((https?://[^)\s]+)\)|(https?://(?:arxiv\.org|doi\.org|openreview\.net)\S+)")
+_TWEET_HEADING = re.compile(r"140\s*字|ツイート|tweet", re.I)
+_PAPERS_HEADING = re.compile(r"論文|papers?\b", re.I)
+_TITLE_COL = re.compile(r"タイトル|title|論文|paper", re.I)
+_VENUE_COL = re.compile(r"会議|年|venue|year|出版|conference", re.I)
+_SUMMARY_COL = re.compile(r"要約|summary|概要", re.I)
+_ENTRY_LINK = re.compile(r"^Paper/Blog Link\b")
+_ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*+])\s+\*\*(?P<title>[^*]+)\*\*\s*\((?P<venue>[^)]*\d{4}[^)]*)\)")
+_HEADING_VENUE = re.compile(
+    r"^(?P<title>.+?)\s+[—–]\s+(?P<venue>.*\b(?:19|20)\d{2}\b.*)$"  # Title — Venue, Year
+    r"|^(?P<title2>.+),\s*(?P<venue2>[^,]*\b(?:19|20)\d{2}\b[^,]*)$"  # Title, Venue Year
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PaperSpan:
+    """Lines ``start``..``end`` (0-based, end exclusive) are about this paper."""
+
+    start: int
+    end: int
+    title: str
+    url: str | None = None
+
+
+@dataclass(slots=True)
+class NotePapers:
+    mentions: list[PaperMention]
+    spans: list[PaperSpan]
+
+
+def extract_papers(
+    source: str, lines: list[str], blocks: list[Block], paths: list[tuple[str, ...]]
+) -> NotePapers:
+    found = NotePapers([], [])
+    _deep_dives(source, lines, blocks, paths, found)
+    _tables(source, lines, blocks, paths, found)
+    _headings_and_items(source, lines, blocks, paths, found)
+    _entries(source, lines, blocks, found)
+    found.spans.sort(key=lambda span: (span.start, -span.end))
+    return found
+
+
+def _section_end(blocks: list[Block], index: int, total_lines: int) -> int:
+    level = blocks[index].level
+    for block in blocks[index + 1 :]:
+        if block.kind == "heading" and block.level <= level:
+            return block.start
+    return total_lines
+
+
+def _deep_dives(source, lines, blocks, paths, found: NotePapers) -> None:
+    for i, block in enumerate(blocks):
+        if block.kind != "heading" or block.level > 2:
+            continue
+        url = _leading_link(lines, blocks, i)
+        if url is None:
+            continue
+        end = _section_end(blocks, i, len(lines))
+        title = clean_title(block.title)
+        ref = SourceRef(source, " > ".join(paths[i]), block.start + 1)
+        inner = [(j, b) for j, b in enumerate(blocks) if block.start < b.start < end]
+        tweet = _tweet(lines, blocks, inner, end)
+        summary = _first_paragraph(lines, inner, skip_link=True)
+        found.mentions.append(PaperMention(title, ref, url=url, tweet=tweet, summary=summary))
+        found.spans.append(PaperSpan(block.start, end, title, url))
+
+
+def _leading_link(lines: list[str], blocks: list[Block], index: int) -> str | None:
+    """The paper link in the first blocks under a heading, before any sub-heading."""
+    for block in blocks[index + 1 : index + 3]:
+        if block.kind == "heading":
+            return None
+        match = _LINK.search("\n".join(lines[block.start : block.end]))
+        if match and block.kind == "paragraph":
+            return match.group(1) or match.group(2)
+    return None
+
+
+def _tweet(lines, blocks, inner: list[tuple[int, Block]], end: int) -> str | None:
+    for j, block in inner:
+        if block.kind == "heading" and _TWEET_HEADING.search(block.title):
+            section_end = min(_section_end(blocks, j, len(lines)), end)
+            body = [
+                "\n".join(lines[b.start : b.end])
+                for _, b in inner
+                if block.end <= b.start < section_end and b.kind in ("paragraph", "quote", "list")
+            ]
+            return tweet_text("\n".join(body)) or None
+    return None
+
+
+def _first_paragraph(lines, inner: list[tuple[int, Block]], *, skip_link: bool) -> str | None:
+    for _, block in inner:
+        if block.kind != "paragraph":
+            continue
+        text = strip_emphasis(" ".join(lines[block.start : block.end]).strip())
+        if skip_link and _LINK.search(text) and len(text) < 120:
+            continue
+        return text[:300]
+    return None
+
+
+def _tables(source, lines, blocks, paths, found: NotePapers) -> None:
+    for i, block in enumerate(blocks):
+        if block.kind != "table":
+            continue
+        rows = table_rows(lines[block.start : block.end])
+        if len(rows) < 2:
+            continue
+        header = rows[0]
+        title_col = _column(header, _TITLE_COL, exclude=_SUMMARY_COL)
+        if title_col is None:
+            continue
+        venue_col = _column(header, _VENUE_COL, exclude=_TITLE_COL)
+        summary_col = _column(header, _SUMMARY_COL)
+        heading = " > ".join(paths[i])
+        for offset, line in enumerate(lines[block.start : block.end]):
+            cells = table_rows([line])
+            if not cells or cells[0] == header or len(cells[0]) <= title_col:
+                continue
+            cells = cells[0]
+            title, authors = clean_title(cells[title_col], with_authors=True)
+            if not title or title.startswith("…") or not re.search(r"[A-Za-z]", title):
+                continue
+            venue, year = parse_venue_year(_cell(cells, venue_col))
+            line_no = block.start + offset
+            ref = SourceRef(source, heading, line_no + 1)
+            summary = strip_emphasis(_cell(cells, summary_col)) or None
+            found.mentions.append(
+                PaperMention(title, ref, venue=venue, year=year, authors=authors, summary=summary)
+            )
+            found.spans.append(PaperSpan(line_no, line_no + 1, title))
+
+
+def _column(header: list[str], pattern: re.Pattern[str], exclude=None) -> int | None:
+    for index, cell in enumerate(header):
+        if pattern.search(cell) and not (exclude and exclude.search(cell)):
+            return index
+    return None
+
+
+def _cell(cells: list[str], index: int | None) -> str:
+    return cells[index] if index is not None and index < len(cells) else ""
+
+
+def _headings_and_items(source, lines, blocks, paths, found: NotePapers) -> None:
+    for i, block in enumerate(blocks):
+        parents = paths[i][:-1] if block.kind == "heading" else paths[i]
+        if not parents or not _PAPERS_HEADING.search(parents[-1]):
+            continue
+        heading = " > ".join(paths[i])
+        if block.kind == "heading" and (m := _HEADING_VENUE.match(block.title)):
+            title = clean_title(m["title"] or m["title2"])
+            venue, year = parse_venue_year(m["venue"] or m["venue2"])
+            end = _section_end(blocks, i, len(lines))
+            inner = [(j, b) for j, b in enumerate(blocks) if block.start < b.start < end]
+            summary = _first_paragraph(lines, inner, skip_link=False)
+            ref = SourceRef(source, heading, block.start + 1)
+            found.mentions.append(PaperMention(title, ref, venue=venue, year=year, summary=summary))
+            found.spans.append(PaperSpan(block.start, end, title))
+        elif block.kind == "list":
+            _list_items(source, lines, block, heading, found)
+
+
+def _list_items(source: str, lines: list[str], block: Block, heading: str, found) -> None:
+    starts = [n for n in range(block.start, block.end) if _ITEM.match(lines[n])]
+    for n, next_start in zip(starts, [*starts[1:], block.end], strict=False):
+        m = _ITEM.match(lines[n])
+        assert m is not None
+        title = clean_title(m["title"])
+        venue, year = parse_venue_year(m["venue"])
+        summary = " ".join(line.strip() for line in lines[n + 1 : next_start]).strip() or None
+        ref = SourceRef(source, heading, n + 1)
+        found.mentions.append(PaperMention(title, ref, venue=venue, year=year, summary=summary))
+        found.spans.append(PaperSpan(n, next_start, title))
+
+
+def _entries(source: str, lines: list[str], blocks: list[Block], found: NotePapers) -> None:
+    """Paper-note list entries: a title line directly followed by a ``Paper/Blog Link`` line."""
+    code_lines = {n for b in blocks if b.kind == "code" for n in range(b.start, b.end)}
+    starts = [
+        n
+        for n in range(len(lines) - 1)
+        if _ENTRY_LINK.match(lines[n + 1].strip()) and lines[n].strip() and n not in code_lines
+    ]
+    headings = sorted(b.start for b in blocks if b.kind == "heading")
+    for n, next_start in zip(starts, [*starts[1:], len(lines)], strict=False):
+        end = min([next_start, *(h for h in headings if h > n)])
+        fields = parse_entry_line(lines[n])
+        if fields is None:
+            continue
+        body = "\n".join(lines[n + 2 : end])
+        tags = re.findall(r"(?<!\S)#([^\s#]+)", body.split("Issue Date:")[0])
+        summary = re.search(r"GPT Summary-\s*(.+?)(?:\s+Comment\s*$|$)", body, re.M)
+        found.mentions.append(
+            PaperMention(
+                fields.title,
+                SourceRef(source, "", n + 1),
+                venue=fields.venue,
+                year=fields.year,
+                authors=fields.authors,
+                tags=tags,
+                summary=summary.group(1).strip() if summary else None,
+            )
+        )
+        found.spans.append(PaperSpan(n, end, fields.title))

@@ -1,0 +1,35 @@
+"""Small text helpers shared across the core: language, titles, arXiv ids."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_JA_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
+_ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/([0-9]{4}\.[0-9]{4,5})(v\d+)?", re.I)
+_BARE_ARXIV = re.compile(r"^(?:arxiv:)?([0-9]{4}\.[0-9]{4,5})(v\d+)?$", re.I)
+_NON_WORD = re.compile(r"[^0-9a-z\u3040-\u30ff\u3400-\u9fff]+")
+
+
+def is_japanese(text: str, threshold: float = 0.15) -> bool:
+    """True when enough of the letters are kana/kanji to call the text Japanese."""
+    letters = [ch for ch in text if not ch.isspace() and not unicodedata.category(ch)[0] in "PSN"]
+    if not letters:
+        return False
+    return sum(1 for ch in letters if _JA_CHAR.match(ch)) / len(letters) >= threshold
+
+
+def arxiv_id(text: str) -> str | None:
+    """The arXiv id (without version) in a URL or bare id, if any."""
+    match = _ARXIV.search(text) or _BARE_ARXIV.match(text.strip())
+    return match.group(1) if match else None
+
+
+def title_key(title: str) -> str:
+    """A comparison key for titles: NFKC, lower case, punctuation and spacing dropped."""
+    return _NON_WORD.sub(" ", unicodedata.normalize("NFKC", title).lower()).strip()
+
+
+def strip_emphasis(text: str) -> str:
+    """Remove Markdown emphasis markers and surrounding spaces from a cell or heading."""
+    return re.sub(r"(\*\*|__|\*|_(?=\S)|(?<=\S)_|`)", "", text).strip()
