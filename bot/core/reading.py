@@ -24,23 +24,27 @@ class NoteText:
     warning: str | None = None
 
 
-def read_note(path: Path, *, max_bytes: int) -> NoteText:
-    """Read and decode one note, or raise SkipFile with a reason."""
+def read_bytes(path: Path, *, max_bytes: int) -> bytes:
+    """The file's bytes, or SkipFile when it is too large or cannot be read."""
     try:
         size = path.stat().st_size
         if size > max_bytes:
             raise SkipFile(f"too large ({size / 1_048_576:.1f} MB > {max_bytes / 1_048_576:.1f} MB)")
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise SkipFile(f"unreadable ({exc.strerror or exc.__class__.__name__})") from exc
-    note = decode_note(data)
+
+
+def decode_note(data: bytes) -> NoteText:
+    """Decode note bytes, or SkipFile when they are empty or not text."""
+    note = _decode(data)
     if not note.text.strip():
         raise SkipFile("empty")
     return note
 
 
-def decode_note(data: bytes) -> NoteText:
-    """Decode note bytes: BOMs, UTF-8 (tolerating a few bad bytes), UTF-16, CP932, then a guess."""
+def _decode(data: bytes) -> NoteText:
+    """BOMs, UTF-8 (tolerating a few bad bytes), UTF-16, CP932/EUC-JP, then a guess."""
     if data.startswith(codecs.BOM_UTF8):
         return _utf8(data[len(codecs.BOM_UTF8) :], "utf-8-sig")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

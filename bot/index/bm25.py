@@ -1,0 +1,68 @@
+"""A bm25s index over SudachiPy tokens, persisted in the data dir and swapped atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+_POINTER = "bm25.current"
+
+
+class BM25Index:
+    def __init__(self, ids: list[str], model: bm25s.BM25, stamp: str) -> None:
+        self.ids = ids
+        self.stamp = stamp  # which store generation and parameters it was built from
+        self._model = model
+
+    @classmethod
+    def build(cls, ids: list[str], tokens: list[list[str]], *, k1: float, b: float, stamp: str):
+        model = bm25s.BM25(k1=k1, b=b)
+        if ids:
+            model.index(tokens, show_progress=False)
+        return cls(ids, model, stamp)
+
+    def search(self, tokens: list[str], n: int) -> list[tuple[str, float]]:
+        """Top ``n`` (chunk id, score) with a positive score."""
+        if not self.ids or not tokens:
+            return []
+        known = [t for t in tokens if t in self._model.vocab_dict]
+        if not known:
+            return []
+        scores = self._model.get_scores(known)
+        n = min(n, len(scores))
+        top = np.argpartition(-scores, n - 1)[:n]
+        top = top[np.argsort(-scores[top])]
+        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def save(self, data_dir: Path) -> None:
+        """Write a new folder, then repoint ``bm25.current`` at it: readers never see half."""
+        folder = data_dir / f"bm25-{os.getpid()}-{time.time_ns()}"
+        if folder.exists():
+            shutil.rmtree(folder)
+        if self.ids:
+            self._model.save(str(folder), show_progress=False)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "ids.json").write_text(json.dumps(self.ids))
+        tmp = data_dir / f"{_POINTER}.tmp"
+        tmp.write_text(json.dumps({"folder": folder.name, "stamp": self.stamp}))
+        os.replace(tmp, data_dir / _POINTER)
+        for old in data_dir.glob("bm25-*"):
+            if old.is_dir() and old.name != folder.name:
+                shutil.rmtree(old, ignore_errors=True)
+
+    @classmethod
+    def load(cls, data_dir: Path) -> BM25Index | None:
+        pointer = data_dir / _POINTER
+        if not pointer.exists():
+            return None
+        info = json.loads(pointer.read_text())
+        folder = data_dir / info["folder"]
+        ids = json.loads((folder / "ids.json").read_text())
+        model = bm25s.BM25.load(str(folder)) if ids else bm25s.BM25()
+        return cls(ids, model, str(info["stamp"]))

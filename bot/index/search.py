@@ -1,0 +1,71 @@
+"""The read side: hybrid search over BM25 (SudachiPy tokens) and Chroma vectors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.fusion import FusionWeights, boost, dedupe, dense_weight_for, fuse
+from bot.core.models import Hit
+from bot.index.bm25 import BM25Index
+from bot.index.embedders import Embedder
+from bot.index.store import NotesStore
+from bot.index.tokenizer import JapaneseTokenizer
+from bot.index.vectors import ChromaVectors
+
+_CANDIDATES = 100
+
+
+@dataclass(frozen=True, slots=True)
+class DenseWeights:
+    ja: float | None = None
+    en: float | None = None
+
+
+class Searcher:
+    def __init__(
+        self,
+        *,
+        store: NotesStore,
+        bm25: BM25Index | None,
+        vectors: ChromaVectors,
+        embedder: Embedder,
+        tokenizer: JapaneseTokenizer,
+        dense: DenseWeights = DenseWeights(),  # noqa: B008 - frozen, immutable default
+        boosts: FusionWeights = FusionWeights(),  # noqa: B008
+    ) -> None:
+        self._store = store
+        self._bm25 = bm25
+        self._vectors = vectors
+        self._embedder = embedder
+        self._tokenizer = tokenizer
+        self._dense = dense
+        self._boosts = boosts
+
+    def search(self, query: str, k: int = 5) -> list[Hit]:
+        query = query.strip()
+        if not query:
+            return []
+        n = max(_CANDIDATES, k * 4)
+        lexical = self._bm25.search(self._tokenizer.tokenize(query), n) if self._bm25 else []
+        dense_weight = dense_weight_for(
+            query, multilingual=self._embedder.multilingual, ja=self._dense.ja, en=self._dense.en
+        )
+        dense = []
+        if dense_weight > 0 or not lexical:
+            # An embedder that can't help costs nothing: no model load, no kNN.
+            dense = self._vectors.query(self._embedder.embed_query(query), n)
+            dense_weight = dense_weight or 1.0
+        fused = fuse(
+            {"lexical": lexical, "dense": dense},
+            {"lexical": self._boosts.lexical, "dense": dense_weight},
+        )
+        chunks = self._store.chunks_by_id(list(fused))
+        ranked = sorted(
+            ((chunk, fused[cid] + boost(query, chunk, self._boosts)) for cid, chunk in chunks.items()),
+            key=lambda pair: pair[1],
+            reverse=True,
+        )
+        return [
+            Hit(rank=i + 1, score=score, chunk=chunk)
+            for i, (chunk, score) in enumerate(dedupe(ranked)[:k])
+        ]

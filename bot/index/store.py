@@ -1,0 +1,159 @@
+"""SQLite beside the vectors: the manifest (files + hashes), chunk records, tokens, mentions.
+
+SQLite is the commit point of an ingest: a file counts as indexed once its row is committed.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.core.models import Chunk, PaperMention, SourceRef
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files(
+    source TEXT PRIMARY KEY, digest TEXT NOT NULL, size INTEGER NOT NULL,
+    encoding TEXT, indexed_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS chunks(
+    id TEXT PRIMARY KEY, source TEXT NOT NULL, ord INTEGER NOT NULL, heading TEXT NOT NULL,
+    paper TEXT, url TEXT, line_start INTEGER NOT NULL, line_end INTEGER NOT NULL,
+    body TEXT NOT NULL, tokens TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS chunks_by_source ON chunks(source, ord);
+CREATE TABLE IF NOT EXISTS mentions(source TEXT NOT NULL, ord INTEGER NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS mentions_by_source ON mentions(source);
+"""
+_COLUMNS = "id, source, heading, line_start, line_end, body, paper, url"
+
+
+class NotesStore:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    # --- meta ---
+    def get_meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES(?, ?)", (key, value))
+
+    @property
+    def generation(self) -> int:
+        """Bumped by every committed change; the BM25 index records the one it was built from."""
+        return int(self.get_meta("generation") or 0)
+
+    # --- manifest ---
+    def file_digests(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT source, digest FROM files"))
+
+    def chunk_ids(self, source: str | None = None) -> list[str]:
+        if source is None:
+            return [row[0] for row in self._db.execute("SELECT id FROM chunks")]
+        query = "SELECT id FROM chunks WHERE source=? ORDER BY ord"
+        return [row[0] for row in self._db.execute(query, (source,))]
+
+    def count_chunks(self) -> int:
+        return self._db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+
+    def replace_files(self, notes: Iterable[tuple[dict, Sequence[Chunk], Sequence[list[str]], Sequence[PaperMention]]]) -> None:
+        """Commit new versions of several files at once (chunks, tokens, mentions)."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._transaction():
+            for file, chunks, tokens, mentions in notes:
+                self._delete_source(file["source"])
+                self._db.execute(
+                    "INSERT INTO files VALUES(?, ?, ?, ?, ?)",
+                    (file["source"], file["digest"], file["size"], file.get("encoding"), now),
+                )
+                self._db.executemany(
+                    "INSERT INTO chunks VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (c.id, c.source, i, c.heading, c.paper, c.url, c.line_start,
+                         c.line_end, c.body, " ".join(toks))
+                        for i, (c, toks) in enumerate(zip(chunks, tokens, strict=True))
+                    ],
+                )
+                self._db.executemany(
+                    "INSERT INTO mentions VALUES(?, ?, ?)",
+                    [(file["source"], i, json.dumps(asdict(m), ensure_ascii=False))
+                     for i, m in enumerate(mentions)],
+                )
+            self._bump()
+
+    def remove_files(self, sources: Iterable[str]) -> None:
+        with self._transaction():
+            for source in sources:
+                self._delete_source(source)
+            self._bump()
+
+    def forget_digest(self, source: str) -> None:
+        """Mark a file as needing re-indexing (its vectors went missing)."""
+        self._db.execute("UPDATE files SET digest='' WHERE source=?", (source,))
+
+    def clear(self) -> None:
+        with self._transaction():
+            for table in ("files", "chunks", "mentions"):
+                self._db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+            self._bump()
+
+    def _delete_source(self, source: str) -> None:
+        for table in ("files", "chunks", "mentions"):
+            self._db.execute(f"DELETE FROM {table} WHERE source=?", (source,))  # noqa: S608
+
+    def _bump(self) -> None:
+        self.set_meta("generation", str(self.generation + 1))
+
+    def _transaction(self):
+        return _Transaction(self._db)
+
+    # --- read side ---
+    def tokens_in_order(self) -> tuple[list[str], list[list[str]]]:
+        ids, tokens = [], []
+        for chunk_id, text in self._db.execute("SELECT id, tokens FROM chunks ORDER BY rowid"):
+            ids.append(chunk_id)
+            tokens.append(text.split(" ") if text else [])
+        return ids, tokens
+
+    def chunks_by_id(self, ids: Sequence[str]) -> dict[str, Chunk]:
+        found: dict[str, Chunk] = {}
+        for start in range(0, len(ids), 500):
+            batch = list(ids[start : start + 500])
+            marks = ",".join("?" * len(batch))
+            query = f"SELECT {_COLUMNS} FROM chunks WHERE id IN ({marks})"  # noqa: S608
+            for row in self._db.execute(query, batch):
+                found[row[0]] = Chunk(*row)
+        return found
+
+    def mentions(self) -> list[PaperMention]:
+        result = []
+        for (data,) in self._db.execute("SELECT data FROM mentions ORDER BY source, ord"):
+            fields = json.loads(data)
+            fields["ref"] = SourceRef(**fields["ref"])
+            result.append(PaperMention(**fields))
+        return result
+
+    def source_of_chunks(self, ids: Iterable[str]) -> set[str]:
+        return {chunk.source for chunk in self.chunks_by_id(list(ids)).values()}
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")

@@ -1,0 +1,106 @@
+"""Dense vectors in Chroma, written and queried through llama-index's ChromaVectorStore."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import chromadb
+import httpx
+from chromadb.config import Settings as ChromaSettings
+from llama_index.core.schema import TextNode
+from llama_index.vector_stores.chroma import ChromaVectorStore
+
+from bot.core.models import Chunk
+
+log = logging.getLogger(__name__)
+_GET_PAGE = 5_000
+
+
+def connect_chroma(
+    *, data_dir: Path, host: str | None, port: int, timeout: float
+) -> chromadb.ClientAPI:
+    """Embedded PersistentClient by default; HttpClient when a server host is configured."""
+    settings = ChromaSettings(anonymized_telemetry=False)
+    if not host:
+        return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=settings)
+    client = chromadb.HttpClient(host=host, port=port, settings=settings)
+    # chromadb's HTTP client is built with timeout=None; a bot must not hang on a dead server.
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = httpx.Timeout(timeout)
+    return client
+
+
+class ChromaVectors:
+    """Chunk vectors + metadata; ids are chunk ids, so writes after a crash are idempotent."""
+
+    def __init__(self, *, client: chromadb.ClientAPI, collection: str) -> None:
+        self._client = client
+        self._name = collection
+        self._open()
+
+    def _open(self) -> None:
+        self._collection = self._client.get_or_create_collection(
+            self._name, embedding_function=None, metadata={"hnsw:space": "cosine"}
+        )
+        self._store = ChromaVectorStore(chroma_collection=self._collection)
+        # llama-index batches 41,665 rows, over Chroma's limit (llama_index #20142): we batch.
+        self.max_batch = self._client.get_max_batch_size()
+
+    def add(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
+        nodes = [
+            TextNode(
+                id_=chunk.id,
+                text=chunk.text,
+                embedding=list(vector),
+                metadata={
+                    "source": chunk.source,
+                    "heading": chunk.heading,
+                    "paper": chunk.paper or "",
+                    "url": chunk.url or "",
+                    "line_start": chunk.line_start,
+                    "line_end": chunk.line_end,
+                },
+            )
+            for chunk, vector in zip(chunks, vectors, strict=True)
+        ]
+        for start in range(0, len(nodes), self.max_batch):
+            self._store.add(nodes[start : start + self.max_batch])
+
+    def delete(self, ids: Sequence[str]) -> None:
+        for start in range(0, len(ids), self.max_batch):
+            self._store.delete_nodes(node_ids=list(ids[start : start + self.max_batch]))
+
+    def query(self, vector: Sequence[float], n: int) -> list[tuple[str, float]]:
+        """Top ``n`` (chunk id, cosine similarity); read straight from the collection (hot path)."""
+        if n <= 0 or self.count() == 0:
+            return []
+        result = self._collection.query(
+            query_embeddings=[list(vector)], n_results=n, include=["distances"]
+        )
+        return [
+            (chunk_id, 1.0 - float(distance))
+            for chunk_id, distance in zip(result["ids"][0], result["distances"][0], strict=True)
+        ]
+
+    def all_ids(self) -> set[str]:
+        ids: set[str] = set()
+        offset = 0
+        while True:
+            page = self._collection.get(include=[], limit=_GET_PAGE, offset=offset)["ids"]
+            ids.update(page)
+            if len(page) < _GET_PAGE:
+                return ids
+            offset += _GET_PAGE
+
+    def count(self) -> int:
+        return self._collection.count()
+
+    def reset(self) -> None:
+        try:
+            self._client.delete_collection(self._name)
+        except Exception as exc:  # noqa: BLE001 - absent collection is fine; anything else is logged
+            log.debug("delete_collection(%s): %s", self._name, exc)
+        self._open()

@@ -1,0 +1,209 @@
+"""Incremental, resumable ingest.
+
+Commit protocol (why a kill -9 at any moment is repaired by the next run):
+1. a ``dirty`` flag is set before the first write;
+2. per batch: vectors are added under deterministic ids (content hash in the id), the file's
+   old vectors are deleted, then SQLite commits the files' rows in one transaction;
+3. BM25 is rebuilt from SQLite's tokens and swapped in atomically; ``dirty`` is cleared.
+A run that finds ``dirty`` set reconciles Chroma against SQLite first: vectors no row owns are
+deleted, and files whose vectors are missing are re-indexed.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.core.models import Chunk
+from bot.core.notes import ChunkingOptions, ParsedNote, content_hash, parse_note
+from bot.core.reading import SkipFile, decode_note, read_bytes
+from bot.index.bm25 import BM25Index
+from bot.index.embedders import Embedder
+from bot.index.store import NotesStore
+from bot.index.tokenizer import JapaneseTokenizer
+from bot.index.vectors import ChromaVectors
+from ingest.progress import ProgressReporter
+from ingest.scan import relative_source, scan_notes
+
+_WRITE_BATCH_CHUNKS = 256
+
+
+@dataclass(slots=True)
+class IngestReport:
+    indexed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    chunks: int = 0
+    rebuilt: bool = False
+    repaired: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.indexed) or self.unchanged > 0
+
+
+@dataclass(slots=True)
+class _Pending:
+    file: dict
+    note: ParsedNote
+
+
+class Ingestor:
+    def __init__(
+        self,
+        *,
+        store: NotesStore,
+        vectors: ChromaVectors,
+        embedder: Embedder,
+        tokenizer: JapaneseTokenizer,
+        data_dir: Path,
+        options: ChunkingOptions,
+        bm25_k1: float,
+        bm25_b: float,
+        max_bytes: int,
+        progress: ProgressReporter,
+    ) -> None:
+        self._store = store
+        self._vectors = vectors
+        self._embedder = embedder
+        self._tokenizer = tokenizer
+        self._data_dir = data_dir
+        self._options = options
+        self._bm25_params = (bm25_k1, bm25_b)
+        self._max_bytes = max_bytes
+        self._progress = progress
+
+    @property
+    def fingerprint(self) -> str:
+        return f"{self._options.fingerprint()}|{self._embedder.name}|{self._tokenizer.version}"
+
+    def run(self, notes_dir: Path, *, rebuild: bool = False) -> IngestReport:
+        started = time.perf_counter()
+        report = IngestReport()
+        if rebuild or self._store.get_meta("fingerprint") != self.fingerprint:
+            self._reset()
+            report.rebuilt = True
+        elif self._store.get_meta("dirty") == "1":
+            report.repaired = self._reconcile()
+        self._store.set_meta("dirty", "1")
+        files = scan_notes(notes_dir)
+        self._progress.start(len(files))
+        try:
+            seen = self._index_files(notes_dir, files, report)
+            self._remove_missing(seen, report)
+            self._refresh_bm25()
+        finally:
+            self._progress.finish()
+        self._store.set_meta("dirty", "0")
+        report.chunks = self._store.count_chunks()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _reset(self) -> None:
+        self._vectors.reset()
+        self._store.clear()
+        self._store.set_meta("fingerprint", self.fingerprint)
+
+    def _reconcile(self) -> int:
+        """After an interrupted run: make Chroma hold exactly the chunks SQLite committed."""
+        in_chroma = self._vectors.all_ids()
+        committed = set(self._store.chunk_ids())
+        orphans = sorted(in_chroma - committed)
+        self._vectors.delete(orphans)
+        missing = committed - in_chroma
+        for source in self._store.source_of_chunks(missing):
+            self._store.forget_digest(source)
+        return len(orphans) + len(missing)
+
+    def _index_files(self, root: Path, files: list[Path], report: IngestReport) -> set[str]:
+        known = self._store.file_digests()
+        seen: set[str] = set()
+        pending: list[_Pending] = []
+        for path in files:
+            source = relative_source(path, root)
+            note = self._prepare(path, source, known.get(source), report)
+            if note is not False:
+                seen.add(source)
+            if isinstance(note, _Pending):
+                pending.append(note)
+                if sum(len(p.note.chunks) for p in pending) >= _WRITE_BATCH_CHUNKS:
+                    self._write(pending, report)
+                    pending = []
+            elif note is not False:
+                self._progress.advance(1, source)
+        self._write(pending, report)
+        return seen
+
+    def _prepare(self, path: Path, source: str, known_digest: str | None, report: IngestReport):
+        """A _Pending to write, True if unchanged, None if skipped but kept, False if dropped."""
+        try:
+            data = read_bytes(path, max_bytes=self._max_bytes)
+        except SkipFile as exc:
+            return self._skip(source, str(exc), report, keep=str(exc).startswith("unreadable"))
+        digest = content_hash(data)
+        if digest == known_digest:
+            report.unchanged += 1
+            return True
+        try:
+            text = decode_note(data)
+            note = parse_note(source, text.text, options=self._options, digest=digest)
+        except SkipFile as exc:
+            return self._skip(source, str(exc), report, keep=False)
+        except Exception as exc:  # noqa: BLE001 - one bad note must never stop the run
+            return self._skip(source, f"could not parse ({exc.__class__.__name__}: {exc})", report, keep=False)
+        if not note.chunks:
+            return self._skip(source, "no text to index", report, keep=False)
+        if text.warning:
+            report.warnings.append((source, text.warning))
+            self._progress.message(f"warning {source}: {text.warning}")
+        file = {"source": source, "digest": digest, "size": len(data), "encoding": text.encoding}
+        return _Pending(file, note)
+
+    def _skip(self, source: str, reason: str, report: IngestReport, *, keep: bool):
+        report.skipped.append((source, reason))
+        self._progress.message(f"skipped {source}: {reason}")
+        self._progress.advance(1, source)
+        return None if keep else False
+
+    def _write(self, pending: list[_Pending], report: IngestReport) -> None:
+        if not pending:
+            return
+        chunks: list[Chunk] = [c for p in pending for c in p.note.chunks]
+        tokens = [self._tokenizer.tokenize(chunk.text) for chunk in chunks]
+        self._vectors.add(chunks, self._embedder.embed_documents([c.text for c in chunks]))
+        new_ids = {chunk.id for chunk in chunks}
+        stale = [cid for p in pending for cid in self._store.chunk_ids(p.file["source"]) if cid not in new_ids]
+        self._vectors.delete(stale)
+        rows, offset = [], 0
+        for p in pending:
+            count = len(p.note.chunks)
+            rows.append((p.file, p.note.chunks, tokens[offset : offset + count], p.note.mentions))
+            offset += count
+        self._store.replace_files(rows)
+        for p in pending:
+            report.indexed.append(p.file["source"])
+            self._progress.advance(1, p.file["source"])
+
+    def _remove_missing(self, seen: set[str], report: IngestReport) -> None:
+        gone = sorted(set(self._store.file_digests()) - seen)
+        if not gone:
+            return
+        self._vectors.delete([cid for source in gone for cid in self._store.chunk_ids(source)])
+        self._store.remove_files(gone)
+        report.removed.extend(gone)
+
+    def bm25_stamp(self) -> str:
+        k1, b = self._bm25_params
+        return f"{self._store.generation}:{k1}:{b}:{self._tokenizer.version}"
+
+    def _refresh_bm25(self) -> None:
+        current = BM25Index.load(self._data_dir)
+        if current is not None and current.stamp == self.bm25_stamp():
+            return
+        ids, tokens = self._store.tokens_in_order()
+        k1, b = self._bm25_params
+        BM25Index.build(ids, tokens, k1=k1, b=b, stamp=self.bm25_stamp()).save(self._data_dir)

@@ -1,0 +1,26 @@
+"""Find the notes under a folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from bot.core.reading import NOTE_SUFFIXES
+
+
+def scan_notes(root: Path) -> list[Path]:
+    """Note files under ``root``, recursively, sorted; hidden folders and files are left out."""
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(
+            Path(folder) / name
+            for name in sorted(files)
+            if not name.startswith(".") and Path(name).suffix.lower() in NOTE_SUFFIXES
+        )
+    return found
+
+
+def relative_source(path: Path, root: Path) -> str:
+    """The note's path relative to the notes root, with forward slashes (citations use it)."""
+    return path.relative_to(root).as_posix()
