@@ -14,15 +14,19 @@ from bot.config import Settings
 from bot.core.catalog import build_catalog, paper_to_json
 from bot.core.models import Hit
 from bot.wiring import IndexBusy, chunking_options, make_searcher, open_index, writer_lock
-from ingest.pipeline import IngestReport, Ingestor
+from ingest.pipeline import Ingestor, IngestReport
 from ingest.progress import make_progress
 
 app = typer.Typer(help="A chatbot over your paper notes.", no_args_is_help=True)
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
-NotesOpt = Annotated[Path | None, typer.Option("--notes-dir", help="Notes folder (NOTESBOT_NOTES_DIR).")]
-DataOpt = Annotated[Path | None, typer.Option("--data-dir", help="Index folder (NOTESBOT_DATA_DIR).")]
+NotesOpt = Annotated[
+    Path | None, typer.Option("--notes-dir", help="Notes folder (NOTESBOT_NOTES_DIR).")
+]
+DataOpt = Annotated[
+    Path | None, typer.Option("--data-dir", help="Index folder (NOTESBOT_DATA_DIR).")
+]
 
 
 def _settings(notes_dir: Path | None = None, data_dir: Path | None = None) -> Settings:
@@ -34,7 +38,9 @@ def _settings(notes_dir: Path | None = None, data_dir: Path | None = None) -> Se
 def ingest(
     notes_dir: NotesOpt = None,
     data_dir: DataOpt = None,
-    rebuild: Annotated[bool, typer.Option("--rebuild", help="Drop the index and start over.")] = False,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Drop the index and start over.")
+    ] = False,
 ) -> None:
     """Index the notes folder (incremental; safe to interrupt and re-run)."""
     settings = _settings(notes_dir, data_dir)
@@ -45,10 +51,15 @@ def ingest(
     try:
         with writer_lock(settings.data_dir):
             report = Ingestor(
-                store=index.store, vectors=index.vectors, embedder=index.embedder,
-                tokenizer=index.tokenizer, data_dir=settings.data_dir,
-                options=chunking_options(settings), bm25_k1=settings.bm25_k1,
-                bm25_b=settings.bm25_b, max_bytes=settings.max_file_bytes,
+                store=index.store,
+                vectors=index.vectors,
+                embedder=index.embedder,
+                tokenizer=index.tokenizer,
+                data_dir=settings.data_dir,
+                options=chunking_options(settings),
+                bm25_k1=settings.bm25_k1,
+                bm25_b=settings.bm25_b,
+                max_bytes=settings.max_file_bytes,
                 progress=make_progress(sys.stderr),
             ).run(settings.notes_dir, rebuild=rebuild)
     except IndexBusy as exc:
@@ -74,7 +85,8 @@ def _print_report(report: IngestReport) -> None:
         f"indexed {len(report.indexed)} / unchanged {report.unchanged} / "
         f"skipped {len(report.skipped)} / removed {len(report.removed)}; "
         f"{report.chunks} chunks; {report.seconds:.1f}s{extra}",
-        markup=False, highlight=False,
+        markup=False,
+        highlight=False,
     )
 
 
@@ -83,7 +95,9 @@ def search(
     query: Annotated[str | None, typer.Argument(help="What to look for.")] = None,
     k: Annotated[int, typer.Option("-k", min=1, max=100, help="How many hits.")] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
-    queries: Annotated[Path | None, typer.Option("--queries", help="File with one query per line.")] = None,
+    queries: Annotated[
+        Path | None, typer.Option("--queries", help="File with one query per line.")
+    ] = None,
     data_dir: DataOpt = None,
 ) -> None:
     """Hybrid search (BM25 over Japanese tokens + vectors) over the indexed notes."""
@@ -114,11 +128,14 @@ def _print_hits(hits: list[Hit], as_json: bool) -> None:
     for hit in hits:
         c = hit.chunk
         where = " › ".join(part for part in (c.source, c.heading) if part)
-        out.print(f"[bold][{hit.rank}][/] {where} [dim](lines {c.line_start}-{c.line_end}, score {hit.score:.2f})[/]")
+        lines = f"lines {c.line_start}-{c.line_end}, score {hit.score:.2f}"
+        out.print(f"[bold][{hit.rank}][/] {where} [dim]({lines})[/]")
         if c.paper:
             out.print(f"    📄 {c.paper}" + (f"  {c.url}" if c.url else ""), markup=False)
         snippet = " ".join(c.body.split())
-        out.print(f"    {snippet[:240]}{'…' if len(snippet) > 240 else ''}", markup=False, highlight=False)
+        out.print(
+            f"    {snippet[:240]}{'…' if len(snippet) > 240 else ''}", markup=False, highlight=False
+        )
 
 
 @app.command()

@@ -40,15 +40,20 @@ def make_embedder(settings: Settings) -> Embedder:
 
         key = settings.embed_api_key.get_secret_value() if settings.embed_api_key else "none"
         client = OpenAI(
-            base_url=settings.embed_base_url, api_key=key,
-            timeout=settings.embed_timeout, max_retries=0,  # retries are ours (tenacity)
+            base_url=settings.embed_base_url,
+            api_key=key,
+            timeout=settings.embed_timeout,
+            max_retries=0,  # retries are ours (tenacity)
         )
         return OpenAIEmbedder(
-            client=client, model=settings.embed_model,
-            batch_size=settings.embed_batch_size, multilingual=settings.embed_multilingual,
+            client=client,
+            model=settings.embed_model,
+            batch_size=settings.embed_batch_size,
+            multilingual=settings.embed_multilingual,
         )
     return LocalEmbedder(
-        settings.embed_model, batch_size=settings.embed_batch_size,
+        settings.embed_model,
+        batch_size=settings.embed_batch_size,
         multilingual=settings.embed_multilingual,
     )
 
@@ -56,8 +61,10 @@ def make_embedder(settings: Settings) -> Embedder:
 def open_index(settings: Settings) -> Index:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     client = connect_chroma(
-        data_dir=settings.data_dir, host=settings.chroma_host,
-        port=settings.chroma_port, timeout=settings.chroma_timeout,
+        data_dir=settings.data_dir,
+        host=settings.chroma_host,
+        port=settings.chroma_port,
+        timeout=settings.chroma_timeout,
     )
     return Index(
         store=NotesStore(settings.data_dir / "notes.sqlite3"),

@@ -153,8 +153,10 @@ class Ingestor:
             note = parse_note(source, text.text, options=self._options, digest=digest)
         except SkipFile as exc:
             return self._skip(source, str(exc), report, keep=False)
-        except Exception as exc:  # noqa: BLE001 - one bad note must never stop the run
-            return self._skip(source, f"could not parse ({exc.__class__.__name__}: {exc})", report, keep=False)
+        except Exception as exc:
+            return self._skip(
+                source, f"could not parse ({exc.__class__.__name__}: {exc})", report, keep=False
+            )
         if not note.chunks:
             return self._skip(source, "no text to index", report, keep=False)
         if text.warning:
@@ -176,7 +178,12 @@ class Ingestor:
         tokens = [self._tokenizer.tokenize(chunk.text) for chunk in chunks]
         self._vectors.add(chunks, self._embedder.embed_documents([c.text for c in chunks]))
         new_ids = {chunk.id for chunk in chunks}
-        stale = [cid for p in pending for cid in self._store.chunk_ids(p.file["source"]) if cid not in new_ids]
+        stale = [
+            cid
+            for p in pending
+            for cid in self._store.chunk_ids(p.file["source"])
+            if cid not in new_ids
+        ]
         self._vectors.delete(stale)
         rows, offset = [], 0
         for p in pending:

@@ -45,9 +45,9 @@ def _find(mention: PaperMention, by_key: dict[str, Paper], papers: list[Paper]) 
     for paper in papers:
         other = title_key(paper.title).split()
         shorter, longer = sorted((words, other), key=len)
-        if len(shorter) >= _MIN_PREFIX_WORDS and longer[: len(shorter)] == shorter:
-            if _years_agree(paper, mention):
-                return paper
+        is_prefix = len(shorter) >= _MIN_PREFIX_WORDS and longer[: len(shorter)] == shorter
+        if is_prefix and _years_agree(paper, mention):
+            return paper
     return None
 
 
@@ -89,6 +89,7 @@ def paper_to_json(paper: Paper) -> dict[str, object]:
         "tweet": paper.tweet,
         "summary": paper.summary,
         "sources": [
-            {"source": ref.source, "heading": ref.heading, "line": ref.line} for ref in paper.sources
+            {"source": ref.source, "heading": ref.heading, "line": ref.line}
+            for ref in paper.sources
         ],
     }

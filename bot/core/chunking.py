@@ -81,7 +81,7 @@ def split_sentences(text: str, max_chars: int) -> list[str]:
 
 
 def pack(pieces: tuple[Piece, ...], *, max_chars: int, min_chars: int) -> list[Piece]:
-    """Greedy packing of pieces into passages ≤ max_chars; a small tail joins its neighbour."""
+    """Greedy packing into passages ≤ max_chars; a small tail joins its neighbour if it fits."""
     packed: list[Piece] = []
     for piece in pieces:
         if packed and len(packed[-1].text) + 1 + len(piece.text) <= max_chars:
@@ -89,7 +89,11 @@ def pack(pieces: tuple[Piece, ...], *, max_chars: int, min_chars: int) -> list[P
             packed[-1] = Piece(f"{last.text}\n{piece.text}", last.start, piece.end)
         else:
             packed.append(piece)
-    if len(packed) > 1 and len(packed[-1].text) < min_chars:
+    if (
+        len(packed) > 1
+        and len(packed[-1].text) < min_chars
+        and len(packed[-2].text) + 1 + len(packed[-1].text) <= max_chars
+    ):
         tail, last = packed.pop(), packed.pop()
         packed.append(Piece(f"{last.text}\n{tail.text}", last.start, tail.end))
     return packed

@@ -25,7 +25,9 @@ class FusionWeights:
     term_boost: float = 0.5  # share of the query's English terms found verbatim in the chunk
 
 
-def dense_weight_for(query: str, *, multilingual: bool, ja: float | None, en: float | None) -> float:
+def dense_weight_for(
+    query: str, *, multilingual: bool, ja: float | None, en: float | None
+) -> float:
     """The dense weight for this query; None settings fall back to the measured defaults."""
     if is_japanese(query):
         return ja if ja is not None else (0.5 if multilingual else 0.0)

@@ -34,7 +34,7 @@ def clean_title(raw: str, *, with_authors: bool = False):
 
 
 def parse_venue_year(text: str) -> tuple[str | None, int | None]:
-    """``NeurIPS 2024 (arXiv 2023)`` → (``NeurIPS``, 2024); ``2022, **ICML**`` → (``ICML``, 2022)."""
+    """``NeurIPS 2024 (arXiv 2023)`` → (NeurIPS, 2024); ``2022, **ICML**`` → (ICML, 2022)."""
     text = strip_emphasis(text)
     year_match = _YEAR.search(text)
     year = int(year_match.group(1)) if year_match else None

@@ -21,14 +21,18 @@ from bot.core.paper_fields import (
 from bot.core.structure import Block, table_rows
 from bot.core.text import strip_emphasis
 
-_LINK = re.compile(r"\]\((https?://[^)\s]+)\)|(https?://(?:arxiv\.org|doi\.org|openreview\.net)\S+)")
+_LINK = re.compile(
+    r"\]\((https?://[^)\s]+)\)|(https?://(?:arxiv\.org|doi\.org|openreview\.net)\S+)"
+)
 _TWEET_HEADING = re.compile(r"140\s*字|ツイート|tweet", re.I)
 _PAPERS_HEADING = re.compile(r"論文|papers?\b", re.I)
 _TITLE_COL = re.compile(r"タイトル|title|論文|paper", re.I)
 _VENUE_COL = re.compile(r"会議|年|venue|year|出版|conference", re.I)
 _SUMMARY_COL = re.compile(r"要約|summary|概要", re.I)
 _ENTRY_LINK = re.compile(r"^Paper/Blog Link\b")
-_ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*+])\s+\*\*(?P<title>[^*]+)\*\*\s*\((?P<venue>[^)]*\d{4}[^)]*)\)")
+_ITEM = re.compile(
+    r"^\s*(?:\d+[.)]|[-*+])\s+\*\*(?P<title>[^*]+)\*\*\s*\((?P<venue>[^)]*\d{4}[^)]*)\)"
+)
 _HEADING_VENUE = re.compile(
     r"^(?P<title>.+?)\s+[—–]\s+(?P<venue>.*\b(?:19|20)\d{2}\b.*)$"  # Title — Venue, Year
     r"|^(?P<title2>.+),\s*(?P<venue2>[^,]*\b(?:19|20)\d{2}\b[^,]*)$"  # Title, Venue Year

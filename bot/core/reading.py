@@ -13,7 +13,7 @@ NOTE_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 _MAX_BAD_UTF8_RATIO = 0.01
 
 
-class SkipFile(Exception):  # noqa: N818 - it is a verdict, not a failure of ours
+class SkipFile(Exception):
     """This file is not indexed; ``str(exc)`` is the one-line reason shown to the user."""
 
 
@@ -29,7 +29,9 @@ def read_bytes(path: Path, *, max_bytes: int) -> bytes:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise SkipFile(f"too large ({size / 1_048_576:.1f} MB > {max_bytes / 1_048_576:.1f} MB)")
+            raise SkipFile(
+                f"too large ({size / 1_048_576:.1f} MB > {max_bytes / 1_048_576:.1f} MB)"
+            )
         return path.read_bytes()
     except OSError as exc:
         raise SkipFile(f"unreadable ({exc.strerror or exc.__class__.__name__})") from exc

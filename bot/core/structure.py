@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
@@ -63,7 +64,7 @@ def split_blocks_at(blocks: list[Block], lines: set[int]) -> list[Block]:
             result.append(block)
             continue
         edges = [block.start, *cuts, block.end]
-        result.extend(Block(block.kind, a, b) for a, b in zip(edges, edges[1:], strict=False))
+        result.extend(Block(block.kind, a, b) for a, b in itertools.pairwise(edges))
     return result
 
 

@@ -13,7 +13,7 @@ _NON_WORD = re.compile(r"[^0-9a-z\u3040-\u30ff\u3400-\u9fff]+")
 
 def is_japanese(text: str, threshold: float = 0.15) -> bool:
     """True when enough of the letters are kana/kanji to call the text Japanese."""
-    letters = [ch for ch in text if not ch.isspace() and not unicodedata.category(ch)[0] in "PSN"]
+    letters = [ch for ch in text if not ch.isspace() and unicodedata.category(ch)[0] not in "PSN"]
     if not letters:
         return False
     return sum(1 for ch in letters if _JA_CHAR.match(ch)) / len(letters) >= threshold

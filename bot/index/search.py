@@ -30,7 +30,7 @@ class Searcher:
         vectors: ChromaVectors,
         embedder: Embedder,
         tokenizer: JapaneseTokenizer,
-        dense: DenseWeights = DenseWeights(),  # noqa: B008 - frozen, immutable default
+        dense: DenseWeights = DenseWeights(),
         boosts: FusionWeights = FusionWeights(),  # noqa: B008
     ) -> None:
         self._store = store
@@ -61,7 +61,10 @@ class Searcher:
         )
         chunks = self._store.chunks_by_id(list(fused))
         ranked = sorted(
-            ((chunk, fused[cid] + boost(query, chunk, self._boosts)) for cid, chunk in chunks.items()),
+            (
+                (chunk, fused[cid] + boost(query, chunk, self._boosts))
+                for cid, chunk in chunks.items()
+            ),
             key=lambda pair: pair[1],
             reverse=True,
         )

@@ -67,7 +67,10 @@ class NotesStore:
     def count_chunks(self) -> int:
         return self._db.execute("SELECT count(*) FROM chunks").fetchone()[0]
 
-    def replace_files(self, notes: Iterable[tuple[dict, Sequence[Chunk], Sequence[list[str]], Sequence[PaperMention]]]) -> None:
+    def replace_files(
+        self,
+        notes: Iterable[tuple[dict, Sequence[Chunk], Sequence[list[str]], Sequence[PaperMention]]],
+    ) -> None:
         """Commit new versions of several files at once (chunks, tokens, mentions)."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self._transaction():
@@ -80,15 +83,27 @@ class NotesStore:
                 self._db.executemany(
                     "INSERT INTO chunks VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
-                        (c.id, c.source, i, c.heading, c.paper, c.url, c.line_start,
-                         c.line_end, c.body, " ".join(toks))
+                        (
+                            c.id,
+                            c.source,
+                            i,
+                            c.heading,
+                            c.paper,
+                            c.url,
+                            c.line_start,
+                            c.line_end,
+                            c.body,
+                            " ".join(toks),
+                        )
                         for i, (c, toks) in enumerate(zip(chunks, tokens, strict=True))
                     ],
                 )
                 self._db.executemany(
                     "INSERT INTO mentions VALUES(?, ?, ?)",
-                    [(file["source"], i, json.dumps(asdict(m), ensure_ascii=False))
-                     for i, m in enumerate(mentions)],
+                    [
+                        (file["source"], i, json.dumps(asdict(m), ensure_ascii=False))
+                        for i, m in enumerate(mentions)
+                    ],
                 )
             self._bump()
 
@@ -105,12 +120,12 @@ class NotesStore:
     def clear(self) -> None:
         with self._transaction():
             for table in ("files", "chunks", "mentions"):
-                self._db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+                self._db.execute(f"DELETE FROM {table}")
             self._bump()
 
     def _delete_source(self, source: str) -> None:
         for table in ("files", "chunks", "mentions"):
-            self._db.execute(f"DELETE FROM {table} WHERE source=?", (source,))  # noqa: S608
+            self._db.execute(f"DELETE FROM {table} WHERE source=?", (source,))
 
     def _bump(self) -> None:
         self.set_meta("generation", str(self.generation + 1))
@@ -131,7 +146,7 @@ class NotesStore:
         for start in range(0, len(ids), 500):
             batch = list(ids[start : start + 500])
             marks = ",".join("?" * len(batch))
-            query = f"SELECT {_COLUMNS} FROM chunks WHERE id IN ({marks})"  # noqa: S608
+            query = f"SELECT {_COLUMNS} FROM chunks WHERE id IN ({marks})"
             for row in self._db.execute(query, batch):
                 found[row[0]] = Chunk(*row)
         return found

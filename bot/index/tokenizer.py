@@ -10,7 +10,7 @@ from sudachipy import Dictionary, SplitMode
 _DROP_POS = ("助詞", "助動詞", "補助記号", "空白")
 # Sudachi refuses inputs over ~49 KB; cut long texts at line/sentence ends well below that.
 _MAX_INPUT_CHARS = 8_000
-_PIECES = re.compile(r"[^\n。！？]{1,%d}[\n。！？]*" % _MAX_INPUT_CHARS)
+_PIECES = re.compile(rf"[^\n。！？]{{1,{_MAX_INPUT_CHARS}}}[\n。！？]*")
 
 
 class JapaneseTokenizer:

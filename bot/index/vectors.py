@@ -101,6 +101,6 @@ class ChromaVectors:
     def reset(self) -> None:
         try:
             self._client.delete_collection(self._name)
-        except Exception as exc:  # noqa: BLE001 - absent collection is fine; anything else is logged
+        except Exception as exc:
             log.debug("delete_collection(%s): %s", self._name, exc)
         self._open()

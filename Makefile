@@ -1,0 +1,29 @@
+VENV := .venv
+PY := $(VENV)/bin/python
+QUESTION ?= Matryoshka Representation Learning とは？
+
+.PHONY: setup demo test lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	# CPU torch first: a bare torch requirement would pull several GB of CUDA wheels.
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+demo: setup
+	$(VENV)/bin/notesbot ingest --notes-dir samples/notes --data-dir .notesbot-demo
+	$(VENV)/bin/notesbot search "$(QUESTION)" -k 3 --data-dir .notesbot-demo
+
+test: setup
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -q
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf .notesbot .notesbot-demo bench/.work
