@@ -20,3 +20,19 @@ def shared_notes() -> Path:
 
 def shared_note(shared: Path, prefix: str) -> Path:
     return next(shared.glob(f"{prefix}_*"))
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from bot.index.embedders import PACKAGED_MODEL, LocalEmbedder
+
+    return LocalEmbedder(PACKAGED_MODEL, batch_size=64)
+
+
+@pytest.fixture(scope="session")
+def shared_index(shared_notes, embedder, tmp_path_factory):
+    """../shared/notes ingested once for the session: (settings, report)."""
+    from tests.support import run_ingest, settings_for
+
+    settings = settings_for(shared_notes, tmp_path_factory.mktemp("shared-index"))
+    return settings, run_ingest(settings, embedder)

@@ -1,0 +1,65 @@
+"""Test helpers: run the real ingest and search against a data dir, sharing one embedder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.config import Settings
+from bot.index.bm25 import BM25Index
+from bot.index.embedders import Embedder
+from bot.index.search import Searcher
+from bot.wiring import Index, chunking_options, make_searcher, open_index
+from ingest.pipeline import IngestReport, Ingestor
+from ingest.progress import PlainProgress
+
+
+def settings_for(notes: Path, data: Path, **overrides: object) -> Settings:
+    return Settings(_env_file=None, notes_dir=notes, data_dir=data, **overrides)
+
+
+def open_with(settings: Settings, embedder: Embedder) -> Index:
+    index = open_index(settings)
+    index.embedder = embedder  # one loaded model for the whole test session
+    return index
+
+
+def run_ingest(settings: Settings, embedder: Embedder, *, rebuild: bool = False) -> IngestReport:
+    index = open_with(settings, embedder)
+    try:
+        return Ingestor(
+            store=index.store,
+            vectors=index.vectors,
+            embedder=index.embedder,
+            tokenizer=index.tokenizer,
+            data_dir=settings.data_dir,
+            options=chunking_options(settings),
+            bm25_k1=settings.bm25_k1,
+            bm25_b=settings.bm25_b,
+            max_bytes=settings.max_file_bytes,
+            progress=PlainProgress(),
+        ).run(settings.notes_dir, rebuild=rebuild)
+    finally:
+        index.close()
+
+
+def searcher_for(settings: Settings, embedder: Embedder) -> tuple[Searcher, Index]:
+    index = open_with(settings, embedder)
+    return make_searcher(settings, index), index
+
+
+def index_counts(settings: Settings, embedder: Embedder) -> dict[str, object]:
+    """What a consistent index must agree on: SQLite rows, Chroma vectors, BM25 documents."""
+    index = open_with(settings, embedder)
+    try:
+        bm25 = BM25Index.load(settings.data_dir)
+        ids = set(index.store.chunk_ids())
+        return {
+            "sqlite": len(ids),
+            "chroma": index.vectors.count(),
+            "bm25": len(bm25.ids) if bm25 else 0,
+            "chroma_ids_match": index.vectors.all_ids() == ids,
+            "bm25_ids_match": bm25 is not None and set(bm25.ids) == ids,
+            "files": len(index.store.file_digests()),
+        }
+    finally:
+        index.close()
