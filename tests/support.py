@@ -9,7 +9,7 @@ from bot.index.bm25 import BM25Index
 from bot.index.embedders import Embedder
 from bot.index.search import Searcher
 from bot.wiring import Index, chunking_options, make_searcher, open_index
-from ingest.pipeline import IngestReport, Ingestor
+from ingest.pipeline import Ingestor, IngestReport
 from ingest.progress import PlainProgress
 
 

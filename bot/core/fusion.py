@@ -47,7 +47,9 @@ def fuse(
     lists: Mapping[str, Sequence[tuple[str, float]]], weights: Mapping[str, float]
 ) -> dict[str, float]:
     """Weighted sum of per-list z-scores; a document missing from a list gets that list's min."""
-    normalized = {name: zscores(scored) for name, scored in lists.items() if weights.get(name)}
+    normalized = {
+        name: zscores(scored) for name, scored in lists.items() if scored and weights.get(name)
+    }
     docs = {doc for scores in normalized.values() for doc in scores}
     fused: dict[str, float] = {}
     for doc in docs:

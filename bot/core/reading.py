@@ -29,9 +29,7 @@ def read_bytes(path: Path, *, max_bytes: int) -> bytes:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise SkipFile(
-                f"too large ({size / 1_048_576:.1f} MB > {max_bytes / 1_048_576:.1f} MB)"
-            )
+            raise SkipFile(f"too large ({_human(size)} > limit {_human(max_bytes)})")
         return path.read_bytes()
     except OSError as exc:
         raise SkipFile(f"unreadable ({exc.strerror or exc.__class__.__name__})") from exc
@@ -98,3 +96,10 @@ def _looks_utf16_without_bom(data: bytes) -> bool:
 def _control_ratio(text: str) -> float:
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
     return controls / max(1, len(text))
+
+
+def _human(size: int) -> str:
+    for unit, scale in (("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{size} B"
