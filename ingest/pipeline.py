@@ -26,7 +26,7 @@ from bot.index.vectors import ChromaVectors
 from ingest.progress import ProgressReporter
 from ingest.scan import relative_source, scan_notes
 
-_WRITE_BATCH_CHUNKS = 256
+_WRITE_BATCH_CHUNKS = 128  # a commit (and progress step) every 2 embedding batches
 
 
 @dataclass(slots=True)

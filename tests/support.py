@@ -63,3 +63,26 @@ def index_counts(settings: Settings, embedder: Embedder) -> dict[str, object]:
         }
     finally:
         index.close()
+
+
+_WORDS = (
+    "注意機構 量子化 蒸留 埋め込み 検索 翻訳 推論 事前学習 拡散モデル 強化学習 トークナイザ "
+    "評価指標 データセット 損失関数 最適化 スケーリング 多言語 画像生成 音声認識 要約"
+).split()
+
+
+def write_synthetic_notes(folder: Path, *, files: int, sections: int, seed: int = 0) -> None:
+    """Deterministic Japanese notes (headings + paragraphs) for crash and scale tests."""
+    import random
+
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    for f in range(files):
+        parts = [f"# 合成ノート {f}\n"]
+        for s in range(sections):
+            sentences = [
+                f"{rng.choice(_WORDS)}と{rng.choice(_WORDS)}の関係を調べた実験{f}-{s}-{i}。"
+                for i in range(6)
+            ]
+            parts.append(f"## 節 {s}\n\n{''.join(sentences)}\n")
+        (folder / f"note-{f:03d}.md").write_text("\n".join(parts), encoding="utf-8")
