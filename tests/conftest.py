@@ -36,3 +36,14 @@ def shared_index(shared_notes, embedder, tmp_path_factory):
 
     settings = settings_for(shared_notes, tmp_path_factory.mktemp("shared-index"))
     return settings, run_ingest(settings, embedder)
+
+
+@pytest.fixture
+def chroma_server(tmp_path):
+    """A real `chroma run` server on 127.0.0.1 (random port), stopped after the test."""
+    from tests.servers.chroma import ChromaServer
+
+    server = ChromaServer(tmp_path / "chroma-server")
+    server.start()
+    yield server
+    server.stop()

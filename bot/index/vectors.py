@@ -5,14 +5,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import chromadb
 import httpx
 from chromadb.config import Settings as ChromaSettings
-from llama_index.core.schema import TextNode
-from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from bot.core.models import Chunk
+
+if TYPE_CHECKING:
+    from llama_index.vector_stores.chroma import ChromaVectorStore
 
 log = logging.getLogger(__name__)
 _GET_PAGE = 5_000
@@ -45,11 +47,21 @@ class ChromaVectors:
         self._collection = self._client.get_or_create_collection(
             self._name, embedding_function=None, metadata={"hnsw:space": "cosine"}
         )
-        self._store = ChromaVectorStore(chroma_collection=self._collection)
+        self._llama: ChromaVectorStore | None = None
         # llama-index batches 41,665 rows, over Chroma's limit (llama_index #20142): we batch.
         self.max_batch = self._client.get_max_batch_size()
 
+    def _writer(self) -> ChromaVectorStore:
+        # Imported on the write path only: llama-index costs seconds that search never needs.
+        if self._llama is None:
+            from llama_index.vector_stores.chroma import ChromaVectorStore
+
+            self._llama = ChromaVectorStore(chroma_collection=self._collection)
+        return self._llama
+
     def add(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
+        from llama_index.core.schema import TextNode
+
         nodes = [
             TextNode(
                 id_=chunk.id,
@@ -67,11 +79,11 @@ class ChromaVectors:
             for chunk, vector in zip(chunks, vectors, strict=True)
         ]
         for start in range(0, len(nodes), self.max_batch):
-            self._store.add(nodes[start : start + self.max_batch])
+            self._writer().add(nodes[start : start + self.max_batch])
 
     def delete(self, ids: Sequence[str]) -> None:
         for start in range(0, len(ids), self.max_batch):
-            self._store.delete_nodes(node_ids=list(ids[start : start + self.max_batch]))
+            self._writer().delete_nodes(node_ids=list(ids[start : start + self.max_batch]))
 
     def query(self, vector: Sequence[float], n: int) -> list[tuple[str, float]]:
         """Top ``n`` (chunk id, cosine similarity); read straight from the collection (hot path)."""
