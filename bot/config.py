@@ -9,6 +9,8 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 CommaList = Annotated[list[str], NoDecode]
+REPO_PROMPTS = Path(__file__).resolve().parents[1] / "prompts"
+HOSTED_OPENAI = "https://api.openai.com/v1"
 
 
 class Settings(BaseSettings):
@@ -50,10 +52,22 @@ class Settings(BaseSettings):
     dense_weight_ja: float | None = Field(None, ge=0, le=1)
     dense_weight_en: float | None = Field(None, ge=0, le=1)
 
-    # --- LLM (answers issue) ---
-    llm_base_url: str | None = None
+    # --- LLM: any OpenAI-compatible server; neither URL nor key = extractive answers ---
+    llm_base_url: str | None = Field(None, description="e.g. http://localhost:8000/v1 (vLLM)")
     llm_api_key: SecretStr | None = None
-    llm_model: str | None = None
+    llm_model: str | None = Field(None, description="None: the server's first listed model")
+    llm_temperature: float = Field(0.2, ge=0, le=2)
+    llm_max_tokens: int = Field(800, ge=16)
+    llm_timeout: float = Field(30.0, gt=0, le=300, description="Seconds to the first token.")
+    llm_retries: int = Field(2, ge=0, le=10)
+
+    # --- answers and summaries ---
+    prompts_dir: Path = REPO_PROMPTS
+    answer_passages: int = Field(6, ge=1, le=20)
+    answer_min_relevance: float = Field(0.3, ge=0, le=1)
+    history_turns: int = Field(6, ge=0, le=50)
+    summary_language: Literal["ja", "en"] = "ja"
+    summary_tries: int = Field(3, ge=1, le=10)
 
     # --- platforms ---
     telegram_token: SecretStr | None = None
@@ -74,6 +88,11 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @property
+    def llm_configured(self) -> bool:
+        """Only an explicit URL or key turns the model on: never a silent hosted call."""
+        return bool(self.llm_base_url or self.llm_api_key)
 
     @property
     def max_file_bytes(self) -> int:

@@ -9,10 +9,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.config import Settings
+from bot.config import HOSTED_OPENAI, Settings
+from bot.core.answering import Answerer, AnswerPolicy
+from bot.core.assistant import Assistant
+from bot.core.llm import ChatModel
 from bot.core.notes import ChunkingOptions
-from bot.index.bm25 import BM25Index
+from bot.core.prompts import PromptBook
+from bot.core.summaries import Summarizer
+from bot.index.bm25 import BM25Loader
 from bot.index.embedders import Embedder, LocalEmbedder, OpenAIEmbedder
+from bot.index.reader import IndexReader
 from bot.index.search import DenseWeights, Searcher
 from bot.index.store import NotesStore
 from bot.index.tokenizer import JapaneseTokenizer
@@ -81,7 +87,7 @@ def chunking_options(settings: Settings) -> ChunkingOptions:
 def make_searcher(settings: Settings, index: Index) -> Searcher:
     return Searcher(
         store=index.store,
-        bm25=BM25Index.load(settings.data_dir),
+        bm25=BM25Loader(settings.data_dir),
         vectors=index.vectors,
         embedder=index.embedder,
         tokenizer=index.tokenizer,
@@ -102,3 +108,69 @@ def writer_lock(data_dir: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+def make_chat_model(settings: Settings) -> ChatModel | None:
+    """The configured LLM, or None (extractive answers) when no URL or key is set."""
+    if not settings.llm_configured:
+        return None
+    from bot.llm.chat import OpenAIChat, make_async_client
+
+    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    hosted = settings.llm_base_url is None
+    client = make_async_client(
+        base_url=settings.llm_base_url or HOSTED_OPENAI, api_key=key, timeout=settings.llm_timeout
+    )
+    return OpenAIChat(
+        client=client,
+        # vLLM and Ollama list the model they serve; hosted OpenAI lists dozens.
+        model=settings.llm_model or ("gpt-4o-mini" if hosted else None),
+        temperature=settings.llm_temperature,
+        max_tokens=settings.llm_max_tokens,
+        timeout=settings.llm_timeout,
+        retries=settings.llm_retries,
+    )
+
+
+@dataclass(slots=True)
+class Runtime:
+    """The assistant and what must be closed with it."""
+
+    assistant: Assistant
+    index: Index
+    reader: IndexReader
+
+    def close(self) -> None:
+        self.reader.close()
+        self.index.close()
+
+
+def build_runtime(
+    settings: Settings, *, index: Index | None = None, chat: ChatModel | None = None
+) -> Runtime:
+    """Build the assistant once; ``index``/``chat`` let tests pass shared or fake-backed ones."""
+    index = index or open_index(settings)
+    chat = chat if chat is not None else make_chat_model(settings)
+    reader = IndexReader(searcher=make_searcher(settings, index), store=index.store)
+    prompts = PromptBook(settings.prompts_dir)
+    policy = AnswerPolicy(
+        passages=settings.answer_passages,
+        min_relevance=settings.answer_min_relevance,
+        budget=settings.llm_timeout,
+        history_turns=settings.history_turns,
+        max_tokens=settings.llm_max_tokens,
+    )
+    # The core tokenizes on the event loop thread: it gets its own (Sudachi is not shareable).
+    core_tokenizer = JapaneseTokenizer()
+    answerer = Answerer(
+        notes=reader, prompts=prompts, tokenize=core_tokenizer.tokenize, chat=chat, policy=policy
+    )
+    summarizer = Summarizer(
+        notes=reader,
+        prompts=prompts,
+        chat=chat,
+        language=settings.summary_language,
+        tries=settings.summary_tries,
+        budget=settings.llm_timeout,
+    )
+    return Runtime(Assistant(reader, answerer, summarizer), index, reader)

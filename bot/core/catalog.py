@@ -68,6 +68,8 @@ def _merge(paper: Paper, mention: PaperMention) -> None:
     paper.tags.extend(tag for tag in mention.tags if tag not in paper.tags)
     if mention.ref not in paper.sources:
         paper.sources.append(mention.ref)
+    if mention.title not in paper.aliases:
+        paper.aliases.append(mention.title)
 
 
 def _stable_key(paper: Paper) -> str:

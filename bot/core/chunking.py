@@ -6,13 +6,11 @@ then lines, then sentence ends (。！？.!?). Table rows and code lines are nev
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from bot.core.papers import PaperSpan
 from bot.core.structure import Block
-
-_SENTENCE = re.compile(r".*?(?:[。！？!?]+|\.(?=\s)|$)\s*", re.S)
+from bot.core.text import SENTENCE
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +63,7 @@ def split_sentences(text: str, max_chars: int) -> list[str]:
     """Sentences of ``text`` packed up to ``max_chars``; a longer sentence is cut hard."""
     parts: list[str] = []
     current = ""
-    for sentence in (s for s in _SENTENCE.findall(text) if s.strip()):
+    for sentence in (s for s in SENTENCE.findall(text) if s.strip()):
         while len(sentence) > max_chars:
             parts.extend([current] if current else [])
             current = ""

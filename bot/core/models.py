@@ -45,6 +45,7 @@ class Paper:
     tweet: str | None = None
     summary: str | None = None
     sources: list[SourceRef] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)  # every title the notes use for it
 
     @property
     def arxiv_id(self) -> str | None:
@@ -77,12 +78,14 @@ class Hit:
     rank: int
     score: float
     chunk: Chunk
+    relevance: float = 0.0  # bot.core.relevance.coverage of the question by this passage
 
     def to_json(self) -> dict[str, object]:
         c = self.chunk
         return {
             "rank": self.rank,
             "score": round(self.score, 4),
+            "relevance": round(self.relevance, 3),
             "source": c.source,
             "heading": c.heading,
             "paper": c.paper,

@@ -12,6 +12,8 @@ _SHORT_YEAR = re.compile(r"^(?P<venue>.+?)'(?P<yy>\d{2})$")
 _DATE = re.compile(r"^(19|20)\d{2}\.\d{2}$")
 _AUTHORS = re.compile(r"\s*\((?P<authors>[^()]*(?:et al\.?|\+)[^()]*)\)\s*$")
 _NOT_TWEET = re.compile(r"^\s*('''|```|---+|\*\*\*+)\s*$")
+# Notes pasted from a chat model sometimes carry its next reply's preamble after the tweet.
+_CHATTER = re.compile(r"^\s*(?:はい[、,]|承知(?:いた)?しました|Sure[,!]|Here(?: is|'s) )")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,5 +67,10 @@ def parse_entry_line(line: str) -> EntryFields | None:
 
 def tweet_text(section: str) -> str:
     """The ready tweet of a section: its lines minus stray fences/rules, whitespace tidied."""
-    kept = [line.strip() for line in section.splitlines() if not _NOT_TWEET.match(line)]
-    return "\n".join(line for line in kept if line).strip()
+    kept: list[str] = []
+    for line in section.splitlines():
+        if _CHATTER.match(line):
+            break
+        if not _NOT_TWEET.match(line) and line.strip():
+            kept.append(line.strip())
+    return "\n".join(kept)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Literal
 
 _JA_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
 _ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/([0-9]{4}\.[0-9]{4,5})(v\d+)?", re.I)
 _BARE_ARXIV = re.compile(r"^(?:arxiv:)?([0-9]{4}\.[0-9]{4,5})(v\d+)?$", re.I)
 _NON_WORD = re.compile(r"[^0-9a-z\u3040-\u30ff\u3400-\u9fff]+")
+# A sentence ends at 。！？!? (any run of them) or at a period followed by a space or the end.
+SENTENCE = re.compile(r".*?(?:[。！？!?]+|\.(?=\s)|$)\s*", re.S)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def is_japanese(text: str, threshold: float = 0.15) -> bool:
@@ -17,6 +21,21 @@ def is_japanese(text: str, threshold: float = 0.15) -> bool:
     if not letters:
         return False
     return sum(1 for ch in letters if _JA_CHAR.match(ch)) / len(letters) >= threshold
+
+
+def language_of(text: str) -> Literal["ja", "en"]:
+    """The language to answer in: Japanese if the text is, English otherwise."""
+    return "ja" if is_japanese(text) else "en"
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of ``text`` with their end punctuation, surrounding blanks trimmed."""
+    return [s.strip() for s in SENTENCE.findall(text) if s.strip()]
+
+
+def numbers_in(text: str) -> set[str]:
+    """Numbers as written (NFKC: full-width digits count), e.g. {"28.4", "2014", "4"}."""
+    return set(_NUMBER.findall(unicodedata.normalize("NFKC", text)))
 
 
 def arxiv_id(text: str) -> str | None:

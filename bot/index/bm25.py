@@ -40,6 +40,15 @@ class BM25Index:
         top = top[np.argsort(-scores[top])]
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
+    def doc_freqs(self, tokens: list[str]) -> dict[str, int]:
+        """How many documents contain each token (0 for unknown ones), from the CSC index."""
+        if not self.ids:
+            return dict.fromkeys(tokens, 0)
+        vocab, indptr = self._model.vocab_dict, self._model.scores["indptr"]
+        return {
+            t: int(indptr[vocab[t] + 1] - indptr[vocab[t]]) if t in vocab else 0 for t in tokens
+        }
+
     def save(self, data_dir: Path) -> None:
         """Write a new folder, then repoint ``bm25.current`` at it: readers never see half."""
         folder = data_dir / f"bm25-{os.getpid()}-{time.time_ns()}"
@@ -57,6 +66,15 @@ class BM25Index:
                 shutil.rmtree(old, ignore_errors=True)
 
     @classmethod
+    def pointer_state(cls, data_dir: Path) -> tuple[int, int] | None:
+        """Changes whenever a new index is swapped in (readers reload on change)."""
+        try:
+            stat = (data_dir / _POINTER).stat()
+        except FileNotFoundError:
+            return None
+        return stat.st_mtime_ns, stat.st_ino
+
+    @classmethod
     def load(cls, data_dir: Path) -> BM25Index | None:
         pointer = data_dir / _POINTER
         if not pointer.exists():
@@ -66,3 +84,19 @@ class BM25Index:
         ids = json.loads((folder / "ids.json").read_text())
         model = bm25s.BM25.load(str(folder)) if ids else bm25s.BM25()
         return cls(ids, model, str(info["stamp"]))
+
+
+class BM25Loader:
+    """The current BM25 index of a data dir, reloaded when an ingest swaps in a new one."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self._data_dir = data_dir
+        self._state: tuple[int, int] | None = None
+        self._index: BM25Index | None = None
+
+    def __call__(self) -> BM25Index | None:
+        state = BM25Index.pointer_state(self._data_dir)
+        if state != self._state:
+            self._index = BM25Index.load(self._data_dir)
+            self._state = state
+        return self._index

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from bot.core.fusion import FusionWeights, boost, dedupe, dense_weight_for, fuse
 from bot.core.models import Hit
+from bot.core.relevance import coverage, idf
 from bot.index.bm25 import BM25Index
 from bot.index.embedders import Embedder
 from bot.index.store import NotesStore
@@ -26,7 +28,7 @@ class Searcher:
         self,
         *,
         store: NotesStore,
-        bm25: BM25Index | None,
+        bm25: Callable[[], BM25Index | None],
         vectors: ChromaVectors,
         embedder: Embedder,
         tokenizer: JapaneseTokenizer,
@@ -46,7 +48,9 @@ class Searcher:
         if not query:
             return []
         n = max(_CANDIDATES, k * 4)
-        lexical = self._bm25.search(self._tokenizer.tokenize(query), n) if self._bm25 else []
+        bm25 = self._bm25()
+        tokens = self._tokenizer.tokenize(query)
+        lexical = bm25.search(tokens, n) if bm25 else []
         dense_weight = dense_weight_for(
             query, multilingual=self._embedder.multilingual, ja=self._dense.ja, en=self._dense.en
         )
@@ -68,7 +72,26 @@ class Searcher:
             key=lambda pair: pair[1],
             reverse=True,
         )
-        return [
+        hits = [
             Hit(rank=i + 1, score=score, chunk=chunk)
             for i, (chunk, score) in enumerate(dedupe(ranked)[:k])
+        ]
+        return self._with_relevance(hits, tokens, bm25)
+
+    def _with_relevance(
+        self, hits: list[Hit], tokens: list[str], bm25: BM25Index | None
+    ) -> list[Hit]:
+        if not hits or bm25 is None:
+            return hits
+        freqs = bm25.doc_freqs(tokens)
+        total = len(bm25.ids)
+        doc_tokens = self._store.tokens_by_id([hit.chunk.id for hit in hits])
+        return [
+            replace(
+                hit,
+                relevance=coverage(
+                    tokens, doc_tokens.get(hit.chunk.id, []), lambda t: idf(freqs[t], total)
+                ),
+            )
+            for hit in hits
         ]

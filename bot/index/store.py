@@ -33,7 +33,10 @@ _COLUMNS = "id, source, heading, line_start, line_end, body, paper, url"
 class NotesStore:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        # One worker thread at a time uses the connection (see bot.index.reader), not the creator.
+        self._db = sqlite3.connect(
+            path, timeout=30, isolation_level=None, check_same_thread=False
+        )
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
@@ -150,6 +153,18 @@ class NotesStore:
             for row in self._db.execute(query, batch):
                 found[row[0]] = Chunk(*row)
         return found
+
+    def tokens_by_id(self, ids: Sequence[str]) -> dict[str, list[str]]:
+        marks = ",".join("?" * len(ids))
+        query = f"SELECT id, tokens FROM chunks WHERE id IN ({marks})"
+        rows = self._db.execute(query, list(ids))
+        return {cid: text.split(" ") if text else [] for cid, text in rows}
+
+    def chunks_of_paper(self, titles: Sequence[str]) -> list[Chunk]:
+        """Passages about a paper, under any of the titles its notes give it."""
+        marks = ",".join("?" * len(titles))
+        query = f"SELECT {_COLUMNS} FROM chunks WHERE paper IN ({marks}) ORDER BY source, ord"
+        return [Chunk(*row) for row in self._db.execute(query, list(titles))]
 
     def mentions(self) -> list[PaperMention]:
         result = []

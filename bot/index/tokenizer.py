@@ -11,12 +11,33 @@ _DROP_POS = ("助詞", "助動詞", "補助記号", "空白")
 # Sudachi refuses inputs over ~49 KB; cut long texts at line/sentence ends well below that.
 _MAX_INPUT_CHARS = 8_000
 _PIECES = re.compile(rf"[^\n。！？]{{1,{_MAX_INPUT_CHARS}}}[\n。！？]*")
+# Sudachi tags English words as nouns (and normalizes "the" to "ザ"): drop English function
+# words by surface form, as the POS filter does for Japanese ones.
+# fmt: off
+_EN_STOP = frozenset(
+    (
+        "a", "about", "above", "after", "again", "all", "am", "an", "and", "any", "are", "as",
+        "at", "be", "been", "before", "being", "below", "between", "both", "but", "by", "can",
+        "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from",
+        "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his",
+        "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more",
+        "most", "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or",
+        "other", "our", "ours", "out", "over", "own", "same", "she", "should", "so", "some",
+        "such", "than", "that", "the", "their", "theirs", "them", "then", "there", "these",
+        "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was",
+        "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will",
+        "with", "would", "you", "your", "yours", "s", "t", "don", "doesn", "isn", "aren",
+        "wasn", "weren", "what's", "it's", "that's", "there's", "let's", "i'm", "tell", "show",
+        "explain", "please", "describe",
+    )
+)
+# fmt: on
 
 
 class JapaneseTokenizer:
     """Not thread-safe (Sudachi's tokenizer holds state): build one per worker."""
 
-    version = "sudachi-core-A-norm-v1"
+    version = "sudachi-core-A-norm-v2"
 
     def __init__(self) -> None:
         dictionary = Dictionary(dict="core")
@@ -27,7 +48,7 @@ class JapaneseTokenizer:
         tokens: list[str] = []
         for piece in _PIECES.findall(text) if len(text) > _MAX_INPUT_CHARS else (text,):
             for morpheme in self._tokenizer.tokenize(piece):
-                if self._dropped(morpheme):
+                if self._dropped(morpheme) or morpheme.surface().lower() in _EN_STOP:
                     continue
                 token = morpheme.normalized_form().strip().lower()
                 if token:

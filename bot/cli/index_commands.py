@@ -1,4 +1,4 @@
-"""`notesbot`: ingest, search and list papers (answers, bots and digests arrive later)."""
+"""`notesbot ingest`, `search` and `papers`: build the index and look inside it."""
 
 from __future__ import annotations
 
@@ -8,33 +8,21 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from bot.config import Settings
+from bot.cli.common import DataOpt, JsonOpt, NotesOpt, err, load_settings, out, require_index
 from bot.core.catalog import build_catalog, paper_to_json
 from bot.core.models import Hit
 from bot.wiring import IndexBusy, chunking_options, make_searcher, open_index, writer_lock
 from ingest.pipeline import Ingestor, IngestReport
 from ingest.progress import make_progress
 
-app = typer.Typer(help="A chatbot over your paper notes.", no_args_is_help=True)
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
 
-NotesOpt = Annotated[
-    Path | None, typer.Option("--notes-dir", help="Notes folder (NOTESBOT_NOTES_DIR).")
-]
-DataOpt = Annotated[
-    Path | None, typer.Option("--data-dir", help="Index folder (NOTESBOT_DATA_DIR).")
-]
+def register(app: typer.Typer) -> None:
+    app.command()(ingest)
+    app.command()(search)
+    app.command()(papers)
 
 
-def _settings(notes_dir: Path | None = None, data_dir: Path | None = None) -> Settings:
-    overrides = {k: v for k, v in {"notes_dir": notes_dir, "data_dir": data_dir}.items() if v}
-    return Settings(**overrides)
-
-
-@app.command()
 def ingest(
     notes_dir: NotesOpt = None,
     data_dir: DataOpt = None,
@@ -43,7 +31,7 @@ def ingest(
     ] = False,
 ) -> None:
     """Index the notes folder (incremental; safe to interrupt and re-run)."""
-    settings = _settings(notes_dir, data_dir)
+    settings = load_settings(notes_dir, data_dir)
     if not settings.notes_dir.is_dir():
         err.print(f"[red]notes folder not found:[/] {settings.notes_dir}")
         raise typer.Exit(2)
@@ -90,11 +78,10 @@ def _print_report(report: IngestReport) -> None:
     )
 
 
-@app.command()
 def search(
     query: Annotated[str | None, typer.Argument(help="What to look for.")] = None,
     k: Annotated[int, typer.Option("-k", min=1, max=100, help="How many hits.")] = 5,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    as_json: JsonOpt = False,
     queries: Annotated[
         Path | None, typer.Option("--queries", help="File with one query per line.")
     ] = None,
@@ -104,7 +91,8 @@ def search(
     if (query is None) == (queries is None):
         err.print("[red]give a QUERY or --queries FILE (not both)[/]")
         raise typer.Exit(2)
-    settings = _settings(data_dir=data_dir)
+    settings = load_settings(data_dir=data_dir)
+    require_index(settings)
     index = open_index(settings)
     try:
         searcher = make_searcher(settings, index)
@@ -138,13 +126,13 @@ def _print_hits(hits: list[Hit], as_json: bool) -> None:
         )
 
 
-@app.command()
 def papers(
-    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    as_json: JsonOpt = False,
     data_dir: DataOpt = None,
 ) -> None:
     """List the paper catalog extracted from the notes."""
-    settings = _settings(data_dir=data_dir)
+    settings = load_settings(data_dir=data_dir)
+    require_index(settings)
     index = open_index(settings)
     try:
         catalog = build_catalog(index.store.mentions())
@@ -159,7 +147,3 @@ def papers(
         out.print(f"• [bold]{paper.title}[/]" + (f" ({meta})" if meta else ""), highlight=False)
         out.print(f"    {paper.url or ''}  [dim]{sources}[/]", highlight=False)
     err.print(f"{len(catalog)} papers")
-
-
-if __name__ == "__main__":
-    app()

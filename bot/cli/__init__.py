@@ -1,0 +1,17 @@
+"""`notesbot`: the command line. Each module registers its commands on one Typer app."""
+
+from __future__ import annotations
+
+import typer
+
+from bot.cli import answer_commands, index_commands
+
+
+def make_app() -> typer.Typer:
+    app = typer.Typer(help="A chatbot over your paper notes.", no_args_is_help=True)
+    index_commands.register(app)
+    answer_commands.register(app)
+    return app
+
+
+app = make_app()

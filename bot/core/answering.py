@@ -1,0 +1,184 @@
+"""Answer a question from the notes: retrieve, ask the model, check its citations, or extract.
+
+The user always gets an answer within the time budget: from the model (citations checked), or,
+with no model or when it fails or is too slow, from the passages themselves (marked extractive).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+
+from bot.core.answers import Answer, AnswerEvent, Citation, Delta, Done, Lang, Restart, Turn
+from bot.core.citations import check_citations
+from bot.core.errors import LLMError, LLMTimeout, LLMUnavailable
+from bot.core.extractive import Tokenize, extractive_answer
+from bot.core.llm import ChatModel, Message
+from bot.core.models import Chunk
+from bot.core.phrases import phrase
+from bot.core.prompts import PromptBook
+from bot.core.queries import history_messages, history_text, parse_rewrite, recent, standalone
+from bot.core.retrieval import NotesIndex, merge_hits
+from bot.core.text import language_of
+
+log = logging.getLogger(__name__)
+_PASSAGE_CHARS = 1_200  # per passage in the prompt: chunks are ≤ 700 plus their header
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerPolicy:
+    passages: int = 6
+    min_relevance: float = 0.3  # measured on the eval: see docs/benchmarks.md
+    budget: float = 30.0  # seconds until the model's first token, rewrite included
+    history_turns: int = 6
+    max_tokens: int | None = None
+
+
+class Answerer:
+    def __init__(
+        self,
+        *,
+        notes: NotesIndex,
+        prompts: PromptBook,
+        tokenize: Tokenize,
+        chat: ChatModel | None = None,
+        policy: AnswerPolicy = AnswerPolicy(),
+    ) -> None:
+        self._notes = notes
+        self._prompts = prompts
+        self._tokenize = tokenize
+        self._chat = chat
+        self._policy = policy
+
+    @property
+    def has_llm(self) -> bool:
+        return self._chat is not None
+
+    async def answer(self, question: str, history: Sequence[Turn] = ()) -> Answer:
+        async for event in self.stream(question, history):
+            if isinstance(event, Done):
+                return event.answer
+        raise AssertionError("stream() always ends with Done")
+
+    async def stream(
+        self, question: str, history: Sequence[Turn] = ()
+    ) -> AsyncIterator[AnswerEvent]:
+        """Deltas while the model writes, maybe a Restart, and always one final Done."""
+        question = question.strip()
+        lang = language_of(question)
+        deadline = asyncio.get_running_loop().time() + self._policy.budget
+        history = recent(history, self._policy.history_turns)
+        passages = await self._retrieve(question, history, lang, deadline)
+        if not passages:
+            # Said plainly, without asking the model: nothing to ground an answer on.
+            yield Done(Answer(question, phrase("not_found", lang), (), "extractive", lang, False))
+            return
+        if self._chat is None:
+            yield Done(self._extractive(question, passages, lang, "extractive_intro", ()))
+            return
+        parts: list[str] = []
+        try:
+            async for delta in self._generate(question, history, lang, passages, deadline):
+                parts.append(delta)
+                yield Delta(delta)
+        except LLMError as exc:
+            log.warning("LLM failed, answering extractively: %s", exc)
+            if parts:
+                yield Restart(str(exc))
+            notes = (f"language model failed: {exc}",)
+            yield Done(self._extractive(question, passages, lang, "fallback_intro", notes))
+            return
+        yield Done(self._checked("".join(parts), question, passages, lang))
+
+    async def _retrieve(
+        self, question: str, history: list[Turn], lang: Lang, deadline: float
+    ) -> list[Chunk]:
+        if not question:
+            return []
+        queries = await self._queries(question, history, lang, deadline)
+        lists = [await self._notes.search(q, self._policy.passages) for q in queries]
+        hits = merge_hits(lists, self._policy.passages)
+        return [h.chunk for h in hits if h.relevance >= self._policy.min_relevance]
+
+    async def _queries(
+        self, question: str, history: list[Turn], lang: Lang, deadline: float
+    ) -> list[str]:
+        """With a model: a standalone question plus Japanese keywords (notes are Japanese)."""
+        if self._chat is None or not (history or lang == "en"):
+            return [standalone(question, history)]
+        messages = self._prompts.messages(
+            "rewrite", lang, history=history_text(history) or "-", question=question
+        )
+        remaining = deadline - asyncio.get_running_loop().time()
+        try:
+            async with asyncio.timeout(remaining / 3):  # leave most of the budget to answering
+                reply = await self._chat.complete(messages, max_tokens=200)
+        except (LLMError, TimeoutError) as exc:
+            log.info("query rewrite skipped: %s", exc or "timeout")
+            return [standalone(question, history)]
+        rewritten, keywords = parse_rewrite(reply)
+        return [q for q in dict.fromkeys((rewritten or question, keywords)) if q]
+
+    async def _generate(
+        self,
+        question: str,
+        history: list[Turn],
+        lang: Lang,
+        passages: list[Chunk],
+        deadline: float,
+    ) -> AsyncIterator[str]:
+        assert self._chat is not None
+        system, user = self._prompts.messages(
+            "answer", lang, passages=_numbered(passages), question=question
+        )
+        messages: list[Message] = [system, *history_messages(history), user]
+        stream = self._chat.stream(messages, max_tokens=self._policy.max_tokens)
+        try:
+            remaining = max(0.05, deadline - asyncio.get_running_loop().time())
+            try:
+                async with asyncio.timeout(remaining):
+                    first = await anext(stream)
+            except TimeoutError as exc:
+                raise LLMTimeout(f"no answer within {self._policy.budget:g}s") from exc
+            except StopAsyncIteration as exc:
+                raise LLMUnavailable("empty reply") from exc
+            yield first
+            async for delta in stream:
+                yield delta
+        finally:
+            with contextlib.suppress(Exception):
+                await stream.aclose()  # type: ignore[attr-defined]
+
+    def _extractive(
+        self, question: str, passages: list[Chunk], lang: Lang, intro: str, notes: tuple[str, ...]
+    ) -> Answer:
+        text, used = extractive_answer(
+            question, passages, lang=lang, tokenize=self._tokenize, intro=intro
+        )
+        citations = tuple(Citation.of(n, chunk) for n, chunk in enumerate(used, 1))
+        return Answer(question, text, citations, "extractive", lang, True, notes)
+
+    def _checked(self, text: str, question: str, passages: list[Chunk], lang: Lang) -> Answer:
+        checked = check_citations(text, passages)
+        citations = tuple(
+            Citation.of(n, passages[old - 1]) for n, old in enumerate(checked.cited, 1)
+        )
+        notes = [f"removed citation [{n}]: no such passage" for n in checked.removed_refs]
+        notes += [f"removed unverified link {link}" for link in checked.removed_links]
+        if not citations:
+            notes.append("the answer cites no passage")
+        return Answer(question, checked.text, citations, "llm", lang, True, tuple(notes))
+
+
+def _numbered(passages: list[Chunk]) -> str:
+    blocks = []
+    for n, chunk in enumerate(passages, 1):
+        where = " › ".join(part for part in (chunk.source, chunk.heading) if part)
+        meta = ", ".join(part for part in (chunk.paper, chunk.url) if part)
+        header = f"[{n}] {where}" + (f" ({meta})" if meta else "")
+        body = chunk.body if len(chunk.body) <= _PASSAGE_CHARS else chunk.body[:_PASSAGE_CHARS]
+        blocks.append(f"{header}\n{body}")
+    return "\n\n".join(blocks)

@@ -1,0 +1,31 @@
+"""What the core needs from a chat model; the openai-backed adapter lives in bot/llm."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from typing import Literal, Protocol, TypedDict
+
+
+class Message(TypedDict):
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+class ChatModel(Protocol):
+    """A chat model. Both calls raise ``bot.core.errors.LLMError`` subclasses, nothing else.
+
+    Deadline contract: the first token (retries included) arrives within the adapter's timeout,
+    and no silence between tokens lasts longer than it; otherwise ``LLMTimeout``.
+    """
+
+    name: str
+
+    async def complete(self, messages: Sequence[Message], *, max_tokens: int | None = None) -> str:
+        """The whole reply text."""
+        ...
+
+    def stream(
+        self, messages: Sequence[Message], *, max_tokens: int | None = None
+    ) -> AsyncIterator[str]:
+        """The reply as text deltas, as they arrive."""
+        ...

@@ -1,0 +1,53 @@
+"""From a chat message to search queries: follow-ups made standalone, rewrites parsed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.core.answers import Turn
+from bot.core.llm import Message
+
+_SHORT_FOLLOW_UP = 25  # characters; "詳しく教えて", "why?", "and the results?"
+_ANAPHORA = re.compile(
+    r"それ|その|これ|この|あれ|あの|そこ|他に|ほかに|もっと|詳しく|続き|前者|後者"
+    r"|\b(?:it|its|this|that|these|those|they|them|more|else|also|above|previous)\b",
+    re.I,
+)
+_LINE = re.compile(r"^\s*(?P<key>[QK])\s*[:：]\s*(?P<value>.+?)\s*$", re.M)
+_HISTORY_CHARS = 500  # per turn: enough for the gist of a long earlier answer
+
+
+def is_follow_up(question: str) -> bool:
+    return len(question) <= _SHORT_FOLLOW_UP or bool(_ANAPHORA.search(question))
+
+
+def standalone(question: str, history: Sequence[Turn]) -> str:
+    """Without a model: a follow-up borrows the words of the previous question."""
+    previous = next((t.text for t in reversed(history) if t.role == "user"), None)
+    if previous and is_follow_up(question):
+        return f"{previous} {question}"
+    return question
+
+
+def parse_rewrite(reply: str) -> tuple[str | None, str | None]:
+    """(standalone question, keywords) from the rewrite prompt's "Q: …" / "K: …" lines."""
+    found = {m["key"]: m["value"] for m in _LINE.finditer(reply)}
+    return found.get("Q"), found.get("K")
+
+
+def recent(history: Sequence[Turn], turns: int) -> list[Turn]:
+    return list(history)[-turns:] if turns > 0 else []
+
+
+def history_text(history: Sequence[Turn]) -> str:
+    return "\n".join(f"{t.role}: {_clip(t.text)}" for t in history)
+
+
+def history_messages(history: Sequence[Turn]) -> list[Message]:
+    return [{"role": t.role, "content": _clip(t.text)} for t in history]
+
+
+def _clip(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _HISTORY_CHARS else text[: _HISTORY_CHARS - 1] + "…"

@@ -1,0 +1,54 @@
+"""The index as the bots use it: async calls served by one worker thread.
+
+SudachiPy's tokenizer and the SQLite connection are not safe to share between threads, and the
+bots' event loop must not block on a search; so every index call runs, in order, on one thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+from bot.core.catalog import build_catalog
+from bot.core.models import Chunk, Hit, Paper
+from bot.index.search import Searcher
+from bot.index.store import NotesStore
+
+T = TypeVar("T")
+
+
+class IndexReader:
+    """Implements ``bot.core.retrieval.NotesIndex`` over a Searcher and the chunk store."""
+
+    def __init__(self, *, searcher: Searcher, store: NotesStore) -> None:
+        self._searcher = searcher
+        self._store = store
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notes-index")
+        self._catalog: tuple[int, list[Paper]] | None = None
+
+    async def search(self, query: str, k: int) -> list[Hit]:
+        return await self._run(self._searcher.search, query, k)
+
+    async def papers(self) -> list[Paper]:
+        return await self._run(self._papers)
+
+    async def paper_passages(self, titles: Sequence[str]) -> list[Chunk]:
+        return await self._run(self._store.chunks_of_paper, list(titles))
+
+    async def chunk_count(self) -> int:
+        return await self._run(self._store.count_chunks)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def _papers(self) -> list[Paper]:
+        # The catalog is rebuilt only when an ingest committed something new.
+        generation = self._store.generation
+        if self._catalog is None or self._catalog[0] != generation:
+            self._catalog = (generation, build_catalog(self._store.mentions()))
+        return self._catalog[1]
+
+    async def _run(self, func: Callable[..., T], *args: object) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, func, *args)

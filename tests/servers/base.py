@@ -1,0 +1,61 @@
+"""Run an aiohttp app on 127.0.0.1 (random port) in its own thread and event loop.
+
+A thread of its own lets sync clients (subprocess CLIs, the sync openai client) and async
+clients (Bolt, PTB, AsyncOpenAI) in the test's own loop talk to the same fake server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from aiohttp import web
+
+
+class ThreadedServer:
+    def __init__(self, app: web.Application) -> None:
+        self.app = app
+        self.port = 0
+        self._loop = asyncio.new_event_loop()
+        self._runner: web.AppRunner | None = None
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> ThreadedServer:
+        self._thread.start()
+        self.call(self._start())
+        return self
+
+    async def _start(self) -> None:
+        self._runner = web.AppRunner(self.app, shutdown_timeout=0.5)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    def call(self, coro: Coroutine[Any, Any, Any], timeout: float = 30.0) -> Any:
+        """Run ``coro`` on the server's loop from any thread and return its result."""
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
+
+    def call_soon(self, func: Callable[[], Any]) -> None:
+        self._loop.call_soon_threadsafe(func)
+
+    def stop(self) -> None:
+        if self._runner is not None:
+            # A handler still hanging (a fault under test) must not fail the teardown.
+            with contextlib.suppress(Exception):
+                self.call(self._runner.cleanup(), timeout=10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+
+    def __enter__(self) -> ThreadedServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
