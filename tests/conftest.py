@@ -47,3 +47,14 @@ def chroma_server(tmp_path):
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def sample_index(embedder, tmp_path_factory):
+    """samples/notes ingested once for the session: its Settings."""
+    from tests.support import run_ingest, settings_for
+
+    settings = settings_for(SAMPLE_NOTES, tmp_path_factory.mktemp("sample-index"))
+    report = run_ingest(settings, embedder)
+    assert len(report.indexed) == 3
+    return settings

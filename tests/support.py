@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.config import Settings
+from bot.core.llm import ChatModel
 from bot.index.bm25 import BM25Index
 from bot.index.embedders import Embedder
 from bot.index.search import Searcher
-from bot.wiring import Index, chunking_options, make_searcher, open_index
+from bot.wiring import Index, Runtime, build_runtime, chunking_options, make_searcher, open_index
 from ingest.pipeline import Ingestor, IngestReport
 from ingest.progress import PlainProgress
 
@@ -86,3 +87,8 @@ def write_synthetic_notes(folder: Path, *, files: int, sections: int, seed: int 
             ]
             parts.append(f"## 節 {s}\n\n{''.join(sentences)}\n")
         (folder / f"note-{f:03d}.md").write_text("\n".join(parts), encoding="utf-8")
+
+
+def runtime_for(settings: Settings, embedder: Embedder, chat: ChatModel | None = None) -> Runtime:
+    """The real assistant over a built index, sharing the session's embedder."""
+    return build_runtime(settings, index=open_with(settings, embedder), chat=chat)

@@ -91,6 +91,9 @@ def search(
     if (query is None) == (queries is None):
         err.print("[red]give a QUERY or --queries FILE (not both)[/]")
         raise typer.Exit(2)
+    if queries is not None and not queries.is_file():
+        err.print(f"[red]no such queries file:[/] {queries}", highlight=False)
+        raise typer.Exit(2)
     settings = load_settings(data_dir=data_dir)
     require_index(settings)
     index = open_index(settings)

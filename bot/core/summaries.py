@@ -26,6 +26,9 @@ log = logging.getLogger(__name__)
 LIMIT = 140
 _NOTES_CHARS = 4_000  # of the paper's passages in the prompt
 _FUZZY = 0.75
+# Naming one paper by search needs most of the words to match, not just some ("今日" alone
+# occurs in a note; "今日の天気" scores 0.45, "Chinchilla のスケーリング則" 0.63).
+_SEARCH_RELEVANCE = 0.6
 
 
 def find_paper(query: str, papers: Sequence[Paper]) -> Paper | None:
@@ -87,7 +90,7 @@ class Summarizer:
         if paper is not None or not query.strip():
             return paper
         for hit in await self._notes.search(query, 5):
-            if hit.chunk.paper and hit.relevance > 0:
+            if hit.chunk.paper and hit.relevance >= _SEARCH_RELEVANCE:
                 return find_paper(hit.chunk.paper, papers)
         return None
 

@@ -37,7 +37,8 @@ class ChromaServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
-                raise RuntimeError(f"chroma run exited: {self._proc.stderr.read().decode()[-2000:]}")
+                output = self._proc.stderr.read().decode(errors="replace")[-2000:]
+                raise RuntimeError(f"chroma run exited: {output}")
             try:
                 httpx.get(f"http://{self.host}:{self.port}/api/v2/heartbeat", timeout=1.0)
                 return

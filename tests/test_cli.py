@@ -1,4 +1,4 @@
-"""The `notesbot` command end to end: ingest, search (single and --queries), papers."""
+"""The `notesbot` command end to end: ingest, search, papers, ask, summary, eval."""
 
 from __future__ import annotations
 
@@ -75,3 +75,54 @@ def test_bad_invocations_say_what_is_wrong(tmp_path, data):
     assert missing.returncode == 2 and "notes folder not found" in missing.stderr
     both = notesbot("search", "x", "--queries", "q.txt", data=data)
     assert both.returncode == 2 and "not both" in both.stderr
+
+
+def test_ask_json_answers_with_citations_and_no_network(data):
+    result = notesbot("ask", "Transformer はなぜ学習が速い？", "--json", data=data)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert set(answer) >= {"answer", "mode", "citations"}
+    assert answer["mode"] == "extractive" and "[1]" in answer["answer"]
+    first = answer["citations"][0]
+    assert set(first) >= {"n", "source", "heading", "paper", "url"}
+    assert (first["n"], first["source"]) == (1, "deep-dive_attention.md")
+
+
+def test_ask_prints_answer_then_sources(data):
+    result = notesbot("ask", "What is Sentence-BERT?", data=data)
+    assert result.returncode == 0, result.stderr
+    text, _, sources = result.stdout.partition("Sources")
+    assert text.startswith("Here is what your notes say") and "[1]" in text
+    assert "[1] paper-notes.txt" in sources
+    assert "(extractive)" in result.stderr
+
+
+def test_summary_json_and_unknown_paper(data):
+    result = notesbot("summary", "1706.03762", "--json", data=data)
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert found["paper"] == "Attention Is All You Need"
+    assert len(found["summary"]) <= 140 and found["url"].startswith("http://arxiv.org/abs/")
+    assert found["source"] == "deep-dive_attention.md"
+    missing = notesbot("summary", "Quantum Gravity for Cats", data=data)
+    assert missing.returncode == 1 and "no paper in the notes matches" in missing.stderr
+
+
+def test_eval_reports_recall_and_refusals(data):
+    result = notesbot("eval", str(SAMPLE_NOTES.parent / "eval.jsonl"), "--json", data=data)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["answerable"] == 13 and report["unanswerable"] == 4
+    assert report["R@5"] >= 0.9 and report["unanswerable_refused"] == 4
+
+
+def test_eval_names_the_bad_line(tmp_path, data):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"q": "ok", "source": null}\n{"q": \n', encoding="utf-8")
+    result = notesbot("eval", str(bad), data=data)
+    assert result.returncode == 2 and "line 2" in result.stderr
+
+
+def test_questions_without_an_index_say_how_to_build_one(tmp_path):
+    result = notesbot("ask", "なにか", data=tmp_path / "empty")
+    assert result.returncode == 2 and "notesbot ingest" in result.stderr
