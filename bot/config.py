@@ -69,19 +69,44 @@ class Settings(BaseSettings):
     summary_language: Literal["ja", "en"] = "ja"
     summary_tries: int = Field(3, ge=1, le=10)
 
-    # --- platforms ---
+    # --- both bots ---
+    user_questions_per_minute: int = Field(10, ge=1, description="Per-user rate limit.")
+    draft_interval: float = Field(1.0, ge=0.2, description="Seconds between streamed edits.")
+
+    # --- Telegram ---
     telegram_token: SecretStr | None = None
-    telegram_base_url: str | None = None
+    telegram_base_url: str | None = Field(None, description="Self-hosted Bot API, PTB base_url")
     telegram_allowed_users: CommaList = []
+    telegram_allowed_chats: CommaList = []
+    telegram_mode: Literal["polling", "webhook"] = "polling"
+    telegram_webhook_url: str | None = Field(None, description="Public HTTPS URL of the hook")
+    telegram_webhook_listen: str = "0.0.0.0"
+    telegram_webhook_port: int = 8443
+    telegram_webhook_path: str = "/telegram"
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_timeout: float = Field(30.0, gt=0)
+
+    # --- Slack ---
     slack_bot_token: SecretStr | None = None
-    slack_app_token: SecretStr | None = None
-    slack_signing_secret: SecretStr | None = None
-    slack_api_url: str | None = None
+    slack_app_token: SecretStr | None = Field(None, description="xapp-… for Socket Mode")
+    slack_signing_secret: SecretStr | None = Field(None, description="Turns on HTTP mode")
+    slack_api_url: str | None = Field(None, description="Web API base, slack_sdk base_url")
     slack_allowed_users: CommaList = []
     slack_allowed_channels: CommaList = []
+    slack_http_host: str = "0.0.0.0"
+    slack_http_port: int = 3000
+    slack_http_path: str = "/slack/events"
+    slack_command_ask: str = "/ask"
+    slack_command_paper: str = "/paper"
+    slack_command_search: str = "/notes-search"
+    slack_timeout: float = Field(30.0, gt=0)
 
     @field_validator(
-        "telegram_allowed_users", "slack_allowed_users", "slack_allowed_channels", mode="before"
+        "telegram_allowed_users",
+        "telegram_allowed_chats",
+        "slack_allowed_users",
+        "slack_allowed_channels",
+        mode="before",
     )
     @classmethod
     def _split_commas(cls, value: object) -> object:
@@ -93,6 +118,20 @@ class Settings(BaseSettings):
     def llm_configured(self) -> bool:
         """Only an explicit URL or key turns the model on: never a silent hosted call."""
         return bool(self.llm_base_url or self.llm_api_key)
+
+    @property
+    def slack_configured(self) -> bool:
+        return self.slack_bot_token is not None and bool(
+            self.slack_app_token or self.slack_signing_secret
+        )
+
+    @property
+    def telegram_configured(self) -> bool:
+        return self.telegram_token is not None
+
+    @property
+    def state_path(self) -> Path:
+        return self.data_dir / "state.sqlite3"
 
     @property
     def max_file_bytes(self) -> int:

@@ -34,6 +34,42 @@ _PHRASES: dict[str, dict[Lang, str]] = {
             "Use only numbers from the notes."
         ),
     },
+    "thinking": {"ja": "ノートを調べています…", "en": "Looking through your notes…"},
+    "not_allowed": {
+        "ja": (
+            "このボットは許可された人だけが使えます。管理者に、あなたの ID `{id}` を "
+            "{setting} に追加するよう頼んでください。"
+        ),
+        "en": (
+            "This bot only answers people on its allowlist. Ask its owner to add your "
+            "id `{id}` to {setting}."
+        ),
+    },
+    "rate_limited": {
+        "ja": "質問が続いています。{seconds} 秒ほど待ってからもう一度どうぞ。",
+        "en": "That is a lot of questions at once. Please try again in {seconds} s.",
+    },
+    "apology": {
+        "ja": "すみません、回答の途中でエラーが起きました。もう一度試してください。",
+        "en": "Sorry, something went wrong while answering. Please try again.",
+    },
+    "sources": {"ja": "出典", "en": "Sources"},
+    "no_paper": {
+        "ja": "「{query}」に当たる論文がノートに見つかりませんでした。",
+        "en": "No paper in the notes matches “{query}”.",
+    },
+    "no_hits": {"ja": "該当する箇所はありませんでした。", "en": "No matching passages."},
+    "usage_ask": {"ja": "使い方: {command} 質問", "en": "Usage: {command} your question"},
+    "usage_paper": {
+        "ja": "使い方: {command} 論文名・arXiv ID・キーワード",
+        "en": "Usage: {command} paper title, arXiv id or words",
+    },
+    "usage_search": {"ja": "使い方: {command} 検索語", "en": "Usage: {command} search words"},
+    "feedback_thanks": {
+        "ja": "フィードバックありがとうございます。",
+        "en": "Thanks for the feedback.",
+    },
+    "forgotten": {"ja": "会話の履歴を消しました。", "en": "Conversation history cleared."},
 }
 
 

@@ -1,0 +1,1 @@
+"""Chat platforms: thin adapters that translate in, call the assistant, and render out."""

@@ -1,0 +1,137 @@
+"""What the bots must remember across restarts, in SQLite beside the index.
+
+* claims: "this event / update / message was handled" (exactly-once answers under retries);
+* feedback: 👍/👎 on answers;
+* conversations: recent turns per chat (Telegram memory; Slack threads are their own memory);
+* subscriptions: chats and channels that asked for the daily digest.
+
+Every call is one short statement (WAL journal): cheap enough to run on the event loop.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.core.answers import Turn
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS claims(
+    kind TEXT NOT NULL, key TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY(kind, key));
+CREATE TABLE IF NOT EXISTS feedback(
+    platform TEXT NOT NULL, ref TEXT NOT NULL, user TEXT NOT NULL, value TEXT NOT NULL,
+    at TEXT NOT NULL, PRIMARY KEY(platform, ref, user));
+CREATE TABLE IF NOT EXISTS turns(
+    platform TEXT NOT NULL, conversation TEXT NOT NULL, role TEXT NOT NULL, text TEXT NOT NULL,
+    at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS turns_by_conversation ON turns(platform, conversation);
+CREATE TABLE IF NOT EXISTS subscriptions(
+    platform TEXT NOT NULL, target TEXT NOT NULL, at TEXT NOT NULL,
+    PRIMARY KEY(platform, target));
+"""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class StateStore:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Bots may call from the loop thread and from executors; one lock keeps it simple.
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(
+            path, timeout=30, isolation_level=None, check_same_thread=False
+        )
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def _sql(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            yield self._db
+
+    # --- exactly once ---
+    def claim(self, kind: str, key: str) -> bool:
+        """True the first time (kind, key) is claimed, False ever after (restarts included)."""
+        with self._sql() as db:
+            cursor = db.execute("INSERT OR IGNORE INTO claims VALUES(?, ?, ?)", (kind, key, _now()))
+            return cursor.rowcount == 1
+
+    def release(self, kind: str, key: str) -> None:
+        """Undo a claim whose work failed before anything was posted (so a retry may try)."""
+        with self._sql() as db:
+            db.execute("DELETE FROM claims WHERE kind=? AND key=?", (kind, key))
+
+    def prune_claims(self, older_than: timedelta = timedelta(days=7)) -> int:
+        cutoff = (datetime.now(UTC) - older_than).isoformat(timespec="seconds")
+        with self._sql() as db:
+            return db.execute("DELETE FROM claims WHERE at < ?", (cutoff,)).rowcount
+
+    # --- feedback ---
+    def add_feedback(self, platform: str, ref: str, user: str, value: str) -> None:
+        """One vote per user and answer; voting again replaces the vote."""
+        with self._sql() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO feedback VALUES(?, ?, ?, ?, ?)",
+                (platform, ref, user, value, _now()),
+            )
+
+    def feedback(self, platform: str) -> list[tuple[str, str, str]]:
+        with self._sql() as db:
+            query = "SELECT ref, user, value FROM feedback WHERE platform=? ORDER BY at, ref"
+            return list(db.execute(query, (platform,)))
+
+    # --- conversation memory ---
+    def remember(self, platform: str, conversation: str, *turns: Turn, keep: int = 20) -> None:
+        with self._sql() as db:
+            db.executemany(
+                "INSERT INTO turns VALUES(?, ?, ?, ?, ?)",
+                [(platform, conversation, t.role, t.text, _now()) for t in turns],
+            )
+            db.execute(
+                "DELETE FROM turns WHERE platform=? AND conversation=? AND rowid NOT IN ("
+                " SELECT rowid FROM turns WHERE platform=? AND conversation=?"
+                " ORDER BY rowid DESC LIMIT ?)",
+                (platform, conversation, platform, conversation, keep),
+            )
+
+    def history(self, platform: str, conversation: str, limit: int) -> list[Turn]:
+        with self._sql() as db:
+            rows = db.execute(
+                "SELECT role, text FROM turns WHERE platform=? AND conversation=?"
+                " ORDER BY rowid DESC LIMIT ?",
+                (platform, conversation, limit),
+            ).fetchall()
+        return [Turn(role, text) for role, text in reversed(rows)]
+
+    def forget(self, platform: str, conversation: str) -> None:
+        with self._sql() as db:
+            db.execute(
+                "DELETE FROM turns WHERE platform=? AND conversation=?", (platform, conversation)
+            )
+
+    # --- digest subscriptions ---
+    def subscribe(self, platform: str, target: str) -> bool:
+        """True if newly subscribed."""
+        with self._sql() as db:
+            query = "INSERT OR IGNORE INTO subscriptions VALUES(?, ?, ?)"
+            return db.execute(query, (platform, target, _now())).rowcount == 1
+
+    def unsubscribe(self, platform: str, target: str) -> bool:
+        with self._sql() as db:
+            query = "DELETE FROM subscriptions WHERE platform=? AND target=?"
+            return db.execute(query, (platform, target)).rowcount == 1
+
+    def subscriptions(self, platform: str) -> list[str]:
+        with self._sql() as db:
+            query = "SELECT target FROM subscriptions WHERE platform=? ORDER BY at, target"
+            return [row[0] for row in db.execute(query, (platform,))]
