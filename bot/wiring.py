@@ -139,10 +139,16 @@ class Runtime:
     assistant: Assistant
     index: Index
     reader: IndexReader
+    chat: ChatModel | None = None
 
     def close(self) -> None:
         self.reader.close()
         self.index.close()
+
+    async def aclose(self) -> None:
+        """Close the model's HTTP client (inside the loop that used it)."""
+        if self.chat is not None:
+            await self.chat.aclose()
 
 
 def build_runtime(
@@ -173,4 +179,4 @@ def build_runtime(
         tries=settings.summary_tries,
         budget=settings.llm_timeout,
     )
-    return Runtime(Assistant(reader, answerer, summarizer), index, reader)
+    return Runtime(Assistant(reader, answerer, summarizer), index, reader, chat)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import answer_commands, index_commands
+from bot.cli import answer_commands, bot_commands, index_commands
 
 
 def make_app() -> typer.Typer:
     app = typer.Typer(help="A chatbot over your paper notes.", no_args_is_help=True)
     index_commands.register(app)
     answer_commands.register(app)
+    bot_commands.register(app)
     return app
 
 

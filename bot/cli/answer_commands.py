@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 
@@ -14,9 +14,11 @@ from bot.cli.common import DataOpt, JsonOpt, err, load_settings, out, require_in
 from bot.cli.console import print_answer, print_eval, print_summary, stream_answer
 from bot.config import Settings
 from bot.core.answers import Turn
-from bot.core.evaluation import EvalFileError, evaluate, load_cases
+from bot.core.evaluation import EvalCase, EvalFileError, evaluate, load_cases
+from bot.core.models import Hit
 from bot.wiring import Runtime, build_runtime
 
+T = TypeVar("T")
 Question = Annotated[str, typer.Argument(help="Your question, in Japanese or English.")]
 
 
@@ -33,17 +35,29 @@ def _runtime(data_dir: Path | None) -> tuple[Settings, Runtime]:
     return settings, build_runtime(settings)
 
 
+def _run(runtime: Runtime, work: Callable[[], Awaitable[T]]) -> T:
+    """Run ``work`` in an event loop, then close the model client (in it) and the index."""
+
+    async def main() -> T:
+        try:
+            return await work()
+        finally:
+            await runtime.aclose()
+
+    try:
+        return asyncio.run(main())
+    finally:
+        runtime.close()
+
+
 def ask(question: Question, as_json: JsonOpt = False, data_dir: DataOpt = None) -> None:
     """Answer a question from your notes, with numbered sources."""
     _, runtime = _runtime(data_dir)
-    try:
-        if as_json:
-            answer = asyncio.run(runtime.assistant.answer(question))
-            print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
-        else:
-            print_answer(asyncio.run(stream_answer(runtime.assistant, question, [])))
-    finally:
-        runtime.close()
+    if as_json:
+        answer = _run(runtime, lambda: runtime.assistant.answer(question))
+        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print_answer(_run(runtime, lambda: stream_answer(runtime.assistant, question, [])))
 
 
 def summary(
@@ -53,10 +67,7 @@ def summary(
 ) -> None:
     """A paper from your notes in at most 140 characters, with its link."""
     _, runtime = _runtime(data_dir)
-    try:
-        result = asyncio.run(runtime.assistant.summarize(query))
-    finally:
-        runtime.close()
+    result = _run(runtime, lambda: runtime.assistant.summarize(query))
     if result is None:
         err.print(f"no paper in the notes matches {query!r} (try `notesbot papers`)")
         raise typer.Exit(1)
@@ -72,10 +83,7 @@ def chat(data_dir: DataOpt = None) -> None:
     mode = "LLM" if runtime.assistant.has_llm else "extractive (no LLM configured)"
     err.print(f"notesbot chat — {mode}. /new forgets the conversation, /paper X summarizes, "
               "Ctrl-D quits.", highlight=False)
-    try:
-        asyncio.run(_chat_loop(runtime, settings.history_turns))
-    finally:
-        runtime.close()
+    _run(runtime, lambda: _chat_loop(runtime, settings.history_turns))
 
 
 async def _chat_loop(runtime: Runtime, keep: int) -> None:
@@ -96,7 +104,10 @@ async def _chat_loop(runtime: Runtime, keep: int) -> None:
             continue
         if line.startswith("/paper "):
             found = await runtime.assistant.summarize(line.removeprefix("/paper ").strip())
-            print_summary(found) if found else err.print("no such paper in the notes")
+            if found is None:
+                err.print("no such paper in the notes")
+            else:
+                print_summary(found)
             continue
         answer = await stream_answer(runtime.assistant, line, history)
         print_answer(answer)
@@ -119,23 +130,20 @@ def eval_(
         err.print(f"[red]cannot use {file}:[/] {exc}", highlight=False)
         raise typer.Exit(2) from exc
     settings, runtime = _runtime(data_dir)
-    try:
-        results = asyncio.run(_search_all(runtime, [c.q for c in cases], k))
-        report = evaluate(cases, results, settings.answer_min_relevance)
-        validity = asyncio.run(_citation_validity(runtime, cases)) if answers else None
-    finally:
-        runtime.close()
+
+    async def work() -> tuple[list[list[Hit]], float | None]:
+        results = [await runtime.assistant.search(c.q, k) for c in cases]
+        return results, (await _citation_validity(runtime, cases) if answers else None)
+
+    results, validity = _run(runtime, work)
+    report = evaluate(cases, results, settings.answer_min_relevance)
     if as_json:
         print(json.dumps({**report.to_json(), "citation_validity": validity}, indent=2))
         return
     print_eval(report, validity, file.name)
 
 
-async def _search_all(runtime: Runtime, queries: Sequence[str], k: int) -> list[list]:
-    return [await runtime.assistant.search(q, k) for q in queries]
-
-
-async def _citation_validity(runtime: Runtime, cases: Sequence) -> float | None:
+async def _citation_validity(runtime: Runtime, cases: Sequence[EvalCase]) -> float | None:
     """Share of model answers whose citations and links all checked out (None: no model)."""
     if not runtime.assistant.has_llm:
         return None

@@ -29,3 +29,7 @@ class ChatModel(Protocol):
     ) -> AsyncIterator[str]:
         """The reply as text deltas, as they arrive."""
         ...
+
+    async def aclose(self) -> None:
+        """Release the HTTP client."""
+        ...
