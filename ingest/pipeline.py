@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.core.catalog import build_catalog, identity_keys
 from bot.core.models import Chunk
 from bot.core.notes import ChunkingOptions, ParsedNote, content_hash, parse_note
 from bot.core.reading import SkipFile, decode_note, read_bytes
@@ -96,6 +97,7 @@ class Ingestor:
             seen = self._index_files(notes_dir, files, report)
             self._remove_missing(seen, report)
             self._refresh_bm25()
+            self._record_papers()
         finally:
             self._progress.finish()
         self._store.set_meta("dirty", "0")
@@ -202,6 +204,11 @@ class Ingestor:
         self._vectors.delete([cid for source in gone for cid in self._store.chunk_ids(source)])
         self._store.remove_files(gone)
         report.removed.extend(gone)
+
+    def _record_papers(self) -> None:
+        """Stamp newly seen papers, so the digest can tell new from resurfaced."""
+        catalog = build_catalog(self._store.mentions())
+        self._store.record_paper_keys(key for paper in catalog for key in identity_keys(paper))
 
     def bm25_stamp(self) -> str:
         k1, b = self._bm25_params

@@ -123,3 +123,37 @@ def test_size_limit_is_configurable(tmp_path, embedder):
     report = run_ingest(settings, embedder)
     assert report.skipped == [("2026-01-10_session.md", "too large (1.1 KB > limit 1.0 KB)")]
     assert sorted(report.indexed) == ["deep-dive_attention.md", "paper-notes.txt"]
+
+
+def test_papers_keep_when_they_first_entered_the_index(tmp_path, embedder):
+    import time
+
+    from bot.core.catalog import build_catalog
+    from tests.support import open_with
+
+    notes = tmp_path / "notes"
+    shutil.copytree(SAMPLE_NOTES, notes)
+    settings = settings_for(notes, tmp_path / "data")
+    run_ingest(settings, embedder)
+
+    def catalog() -> dict[str, str | None]:
+        index = open_with(settings, embedder)
+        try:
+            papers = build_catalog(index.store.mentions(), index.store.first_seen())
+        finally:
+            index.close()
+        return {p.title: p.first_seen for p in papers}
+
+    before = catalog()
+    assert before and all(before.values())
+    time.sleep(1.1)  # first_seen has one-second resolution
+    (notes / "new.md").write_text(
+        "# Mamba: Linear-Time Sequence Modeling\n\n[View Paper](http://arxiv.org/abs/2312.00752)\n"
+        "\n## 1. 概要\n\n選択的状態空間モデル。\n",
+        encoding="utf-8",
+    )
+    run_ingest(settings, embedder, rebuild=True)
+    after = catalog()
+    new = after.pop("Mamba: Linear-Time Sequence Modeling")
+    assert after == before, "a rebuild does not make old papers new"
+    assert new > max(v for v in before.values() if v)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from bot.core.models import Paper, PaperMention
 from bot.core.text import arxiv_id, title_key
@@ -10,8 +10,13 @@ from bot.core.text import arxiv_id, title_key
 _MIN_PREFIX_WORDS = 4  # "At Which Training Stage Does Code Data Help?" ⊂ "... Help LLMs Reasoning?"
 
 
-def build_catalog(mentions: Iterable[PaperMention]) -> list[Paper]:
-    """One Paper per distinct paper, merged by arXiv id, title, short name or title prefix."""
+def build_catalog(
+    mentions: Iterable[PaperMention], first_seen: Mapping[str, str] | None = None
+) -> list[Paper]:
+    """One Paper per distinct paper, merged by arXiv id, title, short name or title prefix.
+
+    ``first_seen`` maps identity keys to when they entered the index (see identity_keys).
+    """
     papers: list[Paper] = []
     by_key: dict[str, Paper] = {}
     for mention in sorted(mentions, key=lambda m: (m.ref.source, m.ref.line)):
@@ -24,7 +29,18 @@ def build_catalog(mentions: Iterable[PaperMention]) -> list[Paper]:
             by_key.setdefault(key, paper)
     for paper in papers:
         paper.key = _stable_key(paper)
+        if first_seen:
+            seen = [first_seen[k] for k in identity_keys(paper) if k in first_seen]
+            paper.first_seen = min(seen, default=None)
     return sorted(papers, key=lambda p: p.title.lower())
+
+
+def identity_keys(paper: Paper) -> set[str]:
+    """Every key that names this paper; one of them surviving a merge keeps its history."""
+    keys = {f"t:{title_key(alias)}" for alias in [paper.title, *paper.aliases]}
+    if paper.arxiv_id:
+        keys.add(f"arxiv:{paper.arxiv_id}")
+    return keys
 
 
 def _keys(mention: PaperMention) -> list[str]:
@@ -90,6 +106,7 @@ def paper_to_json(paper: Paper) -> dict[str, object]:
         "tags": paper.tags,
         "tweet": paper.tweet,
         "summary": paper.summary,
+        "first_seen": paper.first_seen,
         "sources": [
             {"source": ref.source, "heading": ref.heading, "line": ref.line}
             for ref in paper.sources

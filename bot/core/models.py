@@ -46,6 +46,7 @@ class Paper:
     summary: str | None = None
     sources: list[SourceRef] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)  # every title the notes use for it
+    first_seen: str | None = None  # ISO time it first entered the index
 
     @property
     def arxiv_id(self) -> str | None:

@@ -26,7 +26,7 @@ class IndexReader:
         self._searcher = searcher
         self._store = store
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notes-index")
-        self._catalog: tuple[int, list[Paper]] | None = None
+        self._catalog: tuple[tuple[int, int], list[Paper]] | None = None
 
     async def search(self, query: str, k: int) -> list[Hit]:
         return await self._run(self._searcher.search, query, k)
@@ -45,9 +45,10 @@ class IndexReader:
 
     def _papers(self) -> list[Paper]:
         # The catalog is rebuilt only when an ingest committed something new.
-        generation = self._store.generation
-        if self._catalog is None or self._catalog[0] != generation:
-            self._catalog = (generation, build_catalog(self._store.mentions()))
+        version = self._store.catalog_version()
+        if self._catalog is None or self._catalog[0] != version:
+            catalog = build_catalog(self._store.mentions(), self._store.first_seen())
+            self._catalog = (version, catalog)
         return self._catalog[1]
 
     async def _run(self, func: Callable[..., T], *args: object) -> T:

@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS chunks(
 CREATE INDEX IF NOT EXISTS chunks_by_source ON chunks(source, ord);
 CREATE TABLE IF NOT EXISTS mentions(source TEXT NOT NULL, ord INTEGER NOT NULL, data TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS mentions_by_source ON mentions(source);
+CREATE TABLE IF NOT EXISTS paper_keys(key TEXT PRIMARY KEY, first_seen TEXT NOT NULL);
 """
 _COLUMNS = "id, source, heading, line_start, line_end, body, paper, url"
 
@@ -173,6 +174,22 @@ class NotesStore:
             fields["ref"] = SourceRef(**fields["ref"])
             result.append(PaperMention(**fields))
         return result
+
+    def record_paper_keys(self, keys: Iterable[str]) -> int:
+        """Remember when each paper key was first indexed (kept across rebuilds)."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        cursor = self._db.executemany(
+            "INSERT OR IGNORE INTO paper_keys VALUES(?, ?)", [(key, now) for key in keys]
+        )
+        return cursor.rowcount
+
+    def catalog_version(self) -> tuple[int, int]:
+        """Changes when chunks are committed or new papers are stamped (catalog caches)."""
+        count = self._db.execute("SELECT count(*) FROM paper_keys").fetchone()[0]
+        return self.generation, count
+
+    def first_seen(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT key, first_seen FROM paper_keys"))
 
     def source_of_chunks(self, ids: Iterable[str]) -> set[str]:
         return {chunk.source for chunk in self.chunks_by_id(list(ids)).values()}
