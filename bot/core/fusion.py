@@ -6,6 +6,7 @@ down, so the dense weight depends on the embedder and the query's language.
 
 from __future__ import annotations
 
+import functools
 import re
 import statistics
 from collections.abc import Mapping, Sequence
@@ -74,10 +75,15 @@ def boost(query: str, chunk: Chunk, weights: FusionWeights) -> float:
 
 
 def _names_paper(query_key: str, paper: str) -> bool:
-    candidates = {title_key(paper)}
+    return any(f" {key} " in query_key for key in _paper_keys(paper))
+
+
+@functools.lru_cache(maxsize=4096)  # a corpus has far fewer paper titles than chunks
+def _paper_keys(paper: str) -> tuple[str, ...]:
+    keys = {title_key(paper)}
     if ":" in paper:
-        candidates.add(title_key(paper.split(":", 1)[0]))
-    return any(len(key) >= 4 and f" {key} " in query_key for key in candidates)
+        keys.add(title_key(paper.split(":", 1)[0]))
+    return tuple(key for key in keys if len(key) >= 4)
 
 
 def dedupe(ranked: Sequence[tuple[Chunk, float]]) -> list[tuple[Chunk, float]]:
