@@ -58,3 +58,13 @@ def sample_index(embedder, tmp_path_factory):
     report = run_ingest(settings, embedder)
     assert len(report.indexed) == 3
     return settings
+
+
+@pytest.fixture
+def openai_server():
+    """A fake OpenAI-compatible server on 127.0.0.1 (scriptable faults, recorded requests)."""
+    from tests.servers.openai_fake import FakeOpenAI
+
+    server = FakeOpenAI().start()
+    yield server
+    server.stop()

@@ -1,0 +1,1 @@
+"""Language-model adapters (the openai client) behind bot.core.llm.ChatModel."""

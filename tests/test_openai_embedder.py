@@ -1,0 +1,52 @@
+"""The OpenAI-compatible embedder (/v1/embeddings: OpenAI, vLLM, TEI) in a real ingest."""
+
+from __future__ import annotations
+
+from tests.conftest import SAMPLE_NOTES
+from tests.servers.openai_fake import Fault, fake_vector
+from tests.support import index_counts, run_ingest, settings_for
+
+
+def settings_with(server, tmp_path):
+    return settings_for(
+        SAMPLE_NOTES,
+        tmp_path / "data",
+        embed_backend="openai",
+        embed_base_url=server.base_url,
+        embed_model="fake-embedder",
+        embed_batch_size=4,
+    )
+
+
+def test_ingest_and_search_with_a_remote_embedder(openai_server, tmp_path):
+    from bot.wiring import make_embedder, make_searcher, open_index
+
+    settings = settings_with(openai_server, tmp_path)
+    embedder = make_embedder(settings)
+    report = run_ingest(settings, embedder)
+    calls = [r.body for r in openai_server.requests if r.path == "/v1/embeddings"]
+    assert all(len(c["input"]) <= 4 for c in calls) and len(calls) == -(-report.chunks // 4)
+    assert sum(len(c["input"]) for c in calls) == report.chunks
+    counts = index_counts(settings, embedder)
+    assert counts["chroma"] == report.chunks and counts["chroma_ids_match"]
+
+    index = open_index(settings)
+    try:
+        text = calls[0]["input"][0]
+        hits = index.vectors.query(fake_vector(text), 1)
+        assert hits[0][1] > 0.999, "the vector stored is the one the server returned"
+        hits = make_searcher(settings, index).search("Sentence-BERT siamese", k=2)
+        assert hits and hits[0].chunk.source == "paper-notes.txt"
+    finally:
+        index.close()
+
+
+def test_transient_errors_are_retried_and_order_is_kept(openai_server, tmp_path):
+    from bot.wiring import make_embedder
+
+    embedder = make_embedder(settings_with(openai_server, tmp_path))
+    openai_server.script_embeddings(Fault.server_error(503), Fault.drop())
+    vectors = embedder.embed_documents(["a", "b", "c", "d", "e"])
+    assert vectors == [fake_vector(t) for t in "abcde"]
+    batches = [r.body["input"] for r in openai_server.requests]
+    assert batches == [["a", "b", "c", "d"]] * 3 + [["e"]], "the failed batch was resent"
