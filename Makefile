@@ -1,6 +1,6 @@
 VENV := .venv
 PY := $(VENV)/bin/python
-QUESTION ?= Matryoshka Representation Learning とは？
+QUESTION ?= Transformer はなぜ RNN より学習が速いの？
 
 .PHONY: setup demo test lint bench clean
 
@@ -16,7 +16,8 @@ setup: $(VENV)/.installed
 
 demo: setup
 	$(VENV)/bin/notesbot ingest --notes-dir samples/notes --data-dir .notesbot-demo
-	$(VENV)/bin/notesbot search "$(QUESTION)" -k 3 --data-dir .notesbot-demo
+	$(VENV)/bin/notesbot ask "$(QUESTION)" --data-dir .notesbot-demo
+	$(VENV)/bin/notesbot summary "Attention Is All You Need" --data-dir .notesbot-demo
 
 test: setup
 	$(VENV)/bin/ruff check .
