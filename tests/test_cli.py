@@ -126,3 +126,18 @@ def test_eval_names_the_bad_line(tmp_path, data):
 def test_questions_without_an_index_say_how_to_build_one(tmp_path):
     result = notesbot("ask", "なにか", data=tmp_path / "empty")
     assert result.returncode == 2 and "notesbot ingest" in result.stderr
+
+
+def test_chat_remembers_the_conversation_and_forgets_on_new(data):
+    env = {**os.environ, "NOTESBOT_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1"}
+    script = "ColBERT について教えて\nその論文の会議と年は？\n/new\n/paper 1706.03762\n"
+    result = subprocess.run(
+        [str(NOTESBOT), "chat"], input=script, env=env, capture_output=True, text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    answers = result.stdout.split("Sources")
+    assert len(answers) == 3, "two answers, each with sources"
+    assert "SIGIR 2020" in answers[1], "the follow-up used the first question's words"
+    assert "(conversation forgotten)" in result.stderr
+    assert "Attention Is All You Need" in answers[2], "/paper summarizes"

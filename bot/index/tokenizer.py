@@ -32,12 +32,18 @@ _EN_STOP = frozenset(
     )
 )
 # fmt: on
+# Questions wrap their topic in request verbs and interrogatives (教えて, 知りたい, なぜ, どんな):
+# words a note never says, so as query terms they only make a question look off-topic.
+_JA_STOP = frozenset(
+    "教える 知る 下さる 呉れる 欲しい 貰う 為る 遣る 有る 居る 成る 出来る つく 思う 言う "
+    "何 此れ 其れ 彼れ 何れ 誰 いつ 何処 どう どんな どういう どの 何故 如何 よう".split()
+)
 
 
 class JapaneseTokenizer:
     """Not thread-safe (Sudachi's tokenizer holds state): build one per worker."""
 
-    version = "sudachi-core-A-norm-v2"
+    version = "sudachi-core-A-norm-v3"
 
     def __init__(self) -> None:
         dictionary = Dictionary(dict="core")
@@ -51,6 +57,6 @@ class JapaneseTokenizer:
                 if self._dropped(morpheme) or morpheme.surface().lower() in _EN_STOP:
                     continue
                 token = morpheme.normalized_form().strip().lower()
-                if token:
+                if token and token not in _JA_STOP:
                     tokens.append(token)
         return tokens
