@@ -66,6 +66,11 @@ class StateStore:
             cursor = db.execute("INSERT OR IGNORE INTO claims VALUES(?, ?, ?)", (kind, key, _now()))
             return cursor.rowcount == 1
 
+    def has_claim(self, kind: str, key: str) -> bool:
+        with self._sql() as db:
+            query = "SELECT 1 FROM claims WHERE kind=? AND key=?"
+            return db.execute(query, (kind, key)).fetchone() is not None
+
     def release(self, kind: str, key: str) -> None:
         """Undo a claim whose work failed before anything was posted (so a retry may try)."""
         with self._sql() as db:

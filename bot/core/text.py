@@ -6,6 +6,7 @@ import re
 import unicodedata
 from typing import Literal
 
+_HIRAGANA = re.compile(r"[\u3041-\u309f]")
 _JA_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
 _ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/([0-9]{4}\.[0-9]{4,5})(v\d+)?", re.I)
 _BARE_ARXIV = re.compile(r"^(?:arxiv:)?([0-9]{4}\.[0-9]{4,5})(v\d+)?$", re.I)
@@ -15,8 +16,11 @@ SENTENCE = re.compile(r".*?(?:[。！？!?]+|\.(?=\s)|$)\s*", re.S)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
-def is_japanese(text: str, threshold: float = 0.15) -> bool:
-    """True when enough of the letters are kana/kanji to call the text Japanese."""
+def is_japanese(text: str, threshold: float = 0.5) -> bool:
+    """Japanese if it has hiragana (its grammar: "Sentence-BERT とは"), or if most letters
+    are kana/kanji; "What does 自己注意 mean?" stays English."""
+    if _HIRAGANA.search(text):
+        return True
     letters = [ch for ch in text if not ch.isspace() and unicodedata.category(ch)[0] not in "PSN"]
     if not letters:
         return False

@@ -7,6 +7,7 @@ clients (Bolt, PTB, AsyncOpenAI) in the test's own loop talk to the same fake se
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import threading
 from collections.abc import Callable, Coroutine
@@ -42,6 +43,10 @@ class ThreadedServer:
     def call(self, coro: Coroutine[Any, Any, Any], timeout: float = 30.0) -> Any:
         """Run ``coro`` on the server's loop from any thread and return its result."""
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
+
+    def submit(self, coro: Coroutine[Any, Any, Any]) -> concurrent.futures.Future[Any]:
+        """Schedule ``coro`` on the server's loop; await it with ``asyncio.wrap_future``."""
+        return asyncio.run_coroutine_threadsafe(coro, self._loop)
 
     def call_soon(self, func: Callable[[], Any]) -> None:
         self._loop.call_soon_threadsafe(func)

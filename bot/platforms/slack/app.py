@@ -1,0 +1,127 @@
+"""The Slack bot: a Bolt AsyncApp in Socket Mode (app token) or HTTP mode (signing secret)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.app.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import Settings
+from bot.core.access import Allowlist, RateLimiter
+from bot.core.assistant import Assistant
+from bot.platforms.relay import EditBudget
+from bot.platforms.slack.blocks import FEEDBACK_DOWN, FEEDBACK_UP
+from bot.platforms.slack.handlers import SlackHandlers, SlackPolicy
+from bot.state import StateStore
+
+log = logging.getLogger(__name__)
+# chat.update is Tier 3 (~50 calls a minute): drafts share that budget, final answers don't.
+DRAFT_EDITS_PER_MINUTE = 40
+
+
+def build_slack(settings: Settings, *, assistant: Assistant, state: StateStore) -> SlackBot:
+    assert settings.slack_bot_token is not None
+    client = AsyncWebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=settings.slack_api_url or AsyncWebClient.BASE_URL,
+        timeout=int(settings.slack_timeout),
+    )
+    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=3))
+    secret = settings.slack_signing_secret
+    http = settings.slack_app_token is None
+    app = AsyncApp(
+        client=client,
+        # Explicit, so Bolt never reads SLACK_* from the environment behind our back.
+        signing_secret=secret.get_secret_value() if secret else "",
+        request_verification_enabled=http,
+        process_before_response=False,  # ack first, answer after
+    )
+    policy = SlackPolicy(
+        allow=Allowlist.of(settings.slack_allowed_users, settings.slack_allowed_channels),
+        limiter=RateLimiter(per_minute=settings.user_questions_per_minute),
+        draft_interval=settings.draft_interval,
+        history_turns=settings.history_turns,
+    )
+    handlers = SlackHandlers(
+        assistant=assistant,
+        state=state,
+        client=client,
+        policy=policy,
+        budget=EditBudget(per_minute=DRAFT_EDITS_PER_MINUTE),
+    )
+    register(app, handlers, settings)
+    app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else None
+    http_at = (settings.slack_http_host, settings.slack_http_port, settings.slack_http_path)
+    return SlackBot(app=app, client=client, handlers=handlers, app_token=app_token, http=http_at)
+
+
+def register(app: AsyncApp, handlers: SlackHandlers, settings: Settings) -> None:
+    app.event("app_mention")(handlers.on_mention)
+    app.event("message")(handlers.on_message)
+    app.command(settings.slack_command_ask)(handlers.on_ask)
+    app.command(settings.slack_command_paper)(handlers.on_paper)
+    app.command(settings.slack_command_search)(handlers.on_search)
+    app.action(FEEDBACK_UP)(handlers.on_feedback)
+    app.action(FEEDBACK_DOWN)(handlers.on_feedback)
+
+    @app.error
+    async def on_error(error: Exception, body: dict[str, Any]) -> None:
+        log.error("Slack listener failed (%s): %s", body.get("type"), error.__class__.__name__)
+
+
+class SlackBot:
+    name = "slack"
+
+    def __init__(
+        self,
+        *,
+        app: AsyncApp,
+        client: AsyncWebClient,
+        handlers: SlackHandlers,
+        app_token: str | None,
+        http: tuple[str, int, str],
+    ) -> None:
+        self.app = app
+        self.handlers = handlers
+        self._client = client
+        self._app_token = app_token
+        self._http = http
+        self._socket: AsyncSocketModeHandler | None = None
+        self._runner: web.AppRunner | None = None
+        self._site: web.TCPSite | None = None
+        self.port: int | None = None  # HTTP mode: the bound port (useful with port 0)
+
+    async def start(self) -> None:
+        auth = await self._client.auth_test()  # fails fast on a bad token; who "we" are
+        self.handlers.bot_user, self.handlers.bot_id = auth["user_id"], auth.get("bot_id")
+        if self._app_token:
+            self._socket = AsyncSocketModeHandler(self.app, self._app_token)
+            await self._socket.connect_async()
+            log.info("Slack: Socket Mode connected as %s", auth["user_id"])
+            return
+        host, port, path = self._http
+        self._runner = web.AppRunner(self.app.web_app(path=path, port=port))
+        await self._runner.setup()
+        self._site = web.TCPSite(self._runner, host, port)
+        await self._site.start()
+        self.port = self._site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        log.info("Slack: HTTP mode on %s:%s%s", host, self.port, path)
+
+    async def stop(self, timeout: float) -> None:
+        """Stop receiving, let answers in flight finish, then close the connection."""
+        if self._socket is not None:
+            await self._socket.disconnect_async()
+        if self._site is not None:
+            await self._site.stop()
+        finished = await self.handlers.inflight.wait_idle(timeout)
+        if not finished:
+            log.warning("Slack: %d answers still running at shutdown", self.handlers.inflight.count)
+        if self._socket is not None:
+            await self._socket.close_async()
+        if self._runner is not None:
+            await self._runner.cleanup()

@@ -1,0 +1,114 @@
+"""Block Kit for answers, summaries and search hits (pure: data in, JSON-able dicts out).
+
+Slack's limits: a section's text ≤ 3,000 characters, ≤ 50 blocks per message, ≤ 10 elements
+per context block. Long answers become several messages; sources and buttons go on the last.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.core.answers import Answer, Citation, Lang, Summary
+from bot.core.models import Hit
+from bot.core.phrases import phrase
+from bot.platforms.slack.mrkdwn import escape, split_text, to_mrkdwn
+
+Block = dict[str, Any]
+SECTION_CHARS = 3000
+MAX_BLOCKS = 50
+_CONTEXT_ELEMENTS = 10
+_ELEMENT_CHARS = 2000
+FEEDBACK_UP, FEEDBACK_DOWN = "notesbot_feedback_up", "notesbot_feedback_down"
+_MODE_NOTE = {
+    "ja": "抜粋回答（言語モデルなし）",
+    "en": "extractive answer (no language model)",
+}
+
+
+def section(mrkdwn: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn}}
+
+
+def context(lines: Sequence[str]) -> Block:
+    """A context block; lines beyond ten elements share elements, each under the limit."""
+    per = -(-len(lines) // _CONTEXT_ELEMENTS) or 1
+    groups = ["\n".join(lines[i : i + per]) for i in range(0, len(lines), per)]
+    return {
+        "type": "context",
+        "elements": [{"type": "mrkdwn", "text": g[:_ELEMENT_CHARS]} for g in groups],
+    }
+
+
+def source_line(c: Citation) -> str:
+    where = " › ".join(escape(part) for part in (c.source, c.heading) if part)
+    line = f"*[{c.n}]* {where} (L{c.line_start}–{c.line_end})"
+    if c.url:
+        line += f" · <{escape(c.url)}|{escape(c.paper or c.url)}>"
+    elif c.paper:
+        line += f" · {escape(c.paper)}"
+    return line
+
+
+def answer_messages(answer: Answer, *, feedback_ref: str) -> list[list[Block]]:
+    """The answer as one or more messages of blocks (each ≤ 50 blocks)."""
+    body = [section(piece) for piece in split_text(to_mrkdwn(answer.text), SECTION_CHARS)]
+    tail: list[Block] = []
+    if answer.citations:
+        title = f"*{phrase('sources', answer.language)}*"
+        tail.append(context([title, *(source_line(c) for c in answer.citations)]))
+    if answer.mode == "extractive" and answer.found:
+        tail.append(context([f"_{_MODE_NOTE[answer.language]}_"]))
+    if answer.found:
+        tail.append(feedback_buttons(feedback_ref))
+    return _paginate(body or [section(" ")], tail)
+
+
+def feedback_buttons(ref: str) -> Block:
+    return {
+        "type": "actions",
+        "block_id": "feedback",
+        "elements": [
+            {"type": "button", "action_id": FEEDBACK_UP, "value": ref,
+             "text": {"type": "plain_text", "text": "👍", "emoji": True}},
+            {"type": "button", "action_id": FEEDBACK_DOWN, "value": ref,
+             "text": {"type": "plain_text", "text": "👎", "emoji": True}},
+        ],
+    }
+
+
+def _paginate(body: list[Block], tail: list[Block]) -> list[list[Block]]:
+    room = MAX_BLOCKS - len(tail)
+    pages = [body[i : i + MAX_BLOCKS] for i in range(0, len(body), MAX_BLOCKS)] or [[]]
+    if len(pages[-1]) > room:
+        pages.append([])
+    pages[-1].extend(tail)
+    return pages
+
+
+def summary_blocks(summary: Summary) -> list[Block]:
+    lines = [f"*{escape(summary.paper)}*", escape(summary.text)]
+    if summary.url:
+        lines.append(f"<{escape(summary.url)}>")
+    where = " › ".join(escape(p) for p in (summary.source.source, summary.source.heading) if p)
+    return [section("\n".join(lines)), context([f"{where} · {len(summary.text)}/140"])]
+
+
+def hits_blocks(hits: Sequence[Hit], lang: Lang) -> list[Block]:
+    if not hits:
+        return [section(phrase("no_hits", lang))]
+    blocks = []
+    for hit in hits:
+        c = hit.chunk
+        where = " › ".join(escape(p) for p in (c.source, c.heading) if p)
+        snippet = " ".join(c.body.split())
+        snippet = snippet if len(snippet) <= 280 else snippet[:279] + "…"
+        paper = f"<{escape(c.url)}|{escape(c.paper or c.url)}>\n" if c.url else ""
+        blocks.append(section(f"*[{hit.rank}]* {where}\n{paper}> {escape(snippet)}"))
+    return blocks[:MAX_BLOCKS]
+
+
+def plain_fallback(text: str, limit: int = 3000) -> str:
+    """The notification / screen-reader text that goes with blocks."""
+    flat = to_mrkdwn(text)
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
