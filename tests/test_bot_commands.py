@@ -1,0 +1,63 @@
+"""The bot commands as real processes: configured by environment, stopped by SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.servers.slack_events import event_callback, mention
+from tests.servers.slack_fake import FakeSlack
+
+pytestmark = pytest.mark.slow
+NOTESBOT = Path(sys.executable).with_name("notesbot")
+
+
+def start(command: str, env: dict[str, str], data: Path) -> subprocess.Popen[str]:
+    full = {**os.environ, "NOTESBOT_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1", **env}
+    return subprocess.Popen(
+        [str(NOTESBOT), command], env=full, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def stop(proc: subprocess.Popen[str]) -> tuple[int, float, str]:
+    started = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    output, _ = proc.communicate(timeout=20)
+    return proc.returncode, time.monotonic() - started, output
+
+
+def test_unconfigured_bots_say_what_to_set(sample_index):
+    for command, needle in (("slack", "NOTESBOT_SLACK_BOT_TOKEN"), ("telegram", "TELEGRAM_TOKEN")):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("NOTESBOT_")}
+        env |= {"NOTESBOT_DATA_DIR": str(sample_index.data_dir)}
+        result = subprocess.run([str(NOTESBOT), command], env=env, capture_output=True,
+                                text=True, timeout=60)
+        assert result.returncode == 2 and needle in result.stderr
+
+
+async def test_notesbot_slack_answers_and_stops_on_sigterm(sample_index):
+    fake = FakeSlack().start()
+    env = {
+        "NOTESBOT_SLACK_BOT_TOKEN": "xoxb-cli-SECRET",
+        "NOTESBOT_SLACK_APP_TOKEN": "xapp-cli-SECRET",
+        "NOTESBOT_SLACK_API_URL": fake.api_url,
+        "NOTESBOT_SLACK_ALLOWED_CHANNELS": "CGENERAL",
+    }
+    proc = start("slack", env, sample_index.data_dir)
+    try:
+        await fake.wait_connected(timeout=60)
+        event = mention("Sentence-BERT とは", user="U1", channel="CGENERAL", ts=fake.next_ts())
+        await fake.deliver("events_api", event_callback(event))
+        await fake.wait_for("chat.update", timeout=30)
+    finally:
+        code, seconds, output = stop(proc)
+        fake.stop()
+    assert code == 0 and seconds < 10, output
+    assert "SECRET" not in output, "tokens never reach the logs"
