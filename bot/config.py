@@ -69,6 +69,16 @@ class Settings(BaseSettings):
     summary_language: Literal["ja", "en"] = "ja"
     summary_tries: int = Field(3, ge=1, le=10)
 
+    # --- daily digest ---
+    digest_cron: str = Field("0 9 * * *", description="When to post (crontab, 5 fields)")
+    digest_timezone: str = "Asia/Tokyo"
+    digest_size: int = Field(5, ge=1, le=20)
+    digest_resurface_days: int = Field(30, ge=0)
+    digest_when_empty: Literal["message", "skip"] = "message"
+    digest_catch_up: bool = Field(True, description="Post a run missed while down, once")
+    digest_slack_channels: CommaList = []
+    digest_telegram_chats: CommaList = []
+
     # --- both bots ---
     user_questions_per_minute: int = Field(10, ge=1, description="Per-user rate limit.")
     draft_interval: float = Field(1.0, ge=0.2, description="Seconds between streamed edits.")
@@ -85,6 +95,7 @@ class Settings(BaseSettings):
     telegram_webhook_path: str = "/telegram"
     telegram_webhook_secret: SecretStr | None = None
     telegram_timeout: float = Field(30.0, gt=0)
+    telegram_poll_timeout: int = Field(10, ge=0, description="Long-poll seconds")
 
     # --- Slack ---
     slack_bot_token: SecretStr | None = None
@@ -106,6 +117,8 @@ class Settings(BaseSettings):
         "telegram_allowed_chats",
         "slack_allowed_users",
         "slack_allowed_channels",
+        "digest_slack_channels",
+        "digest_telegram_chats",
         mode="before",
     )
     @classmethod

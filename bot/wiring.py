@@ -12,6 +12,7 @@ from pathlib import Path
 from bot.config import HOSTED_OPENAI, Settings
 from bot.core.answering import Answerer, AnswerPolicy
 from bot.core.assistant import Assistant
+from bot.core.digest import DigestMaker
 from bot.core.llm import ChatModel
 from bot.core.notes import ChunkingOptions
 from bot.core.prompts import PromptBook
@@ -179,4 +180,5 @@ def build_runtime(
         tries=settings.summary_tries,
         budget=settings.llm_timeout,
     )
-    return Runtime(Assistant(reader, answerer, summarizer), index, reader, chat)
+    digests = DigestMaker(notes=reader, summarizer=summarizer, size=settings.digest_size)
+    return Runtime(Assistant(reader, answerer, summarizer, digests), index, reader, chat)

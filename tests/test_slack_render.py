@@ -66,3 +66,11 @@ def test_split_text_cuts_long_lines_without_losing_characters():
     text = "あ" * 7000
     pieces = split_text(text, 3000)
     assert all(len(p) <= 3000 for p in pieces) and "".join(pieces) == text
+
+
+def test_segments_of_one_long_line_rejoin_without_a_newline():
+    text = "語" * 1800 + "\n" + "word " * 300
+    pieces = split_text(text, 3000)
+    assert all(len(p) <= 3000 for p in pieces)
+    assert "\n".join(pieces).count("\n") <= len(pieces), "no line breaks invented"
+    assert "".join(p.replace("\n", "") for p in pieces) == text.replace("\n", "")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from dataclasses import dataclass
 
 from bot.core.answering import Answerer
 from bot.core.answers import Answer, AnswerEvent, Summary, Turn
+from bot.core.digest import Digest, DigestMaker
 from bot.core.models import Hit
 from bot.core.retrieval import NotesIndex
 from bot.core.summaries import Summarizer
@@ -17,6 +18,7 @@ class Assistant:
     notes: NotesIndex
     answerer: Answerer
     summarizer: Summarizer
+    digests: DigestMaker
 
     @property
     def has_llm(self) -> bool:
@@ -33,3 +35,15 @@ class Assistant:
 
     async def search(self, query: str, k: int = 5) -> list[Hit]:
         return await self.notes.search(query, k)
+
+    async def digest(
+        self,
+        target: str,
+        period: str,
+        *,
+        since: str | None = None,
+        recently_posted: Collection[str] = (),
+    ) -> Digest:
+        return await self.digests.make(
+            target, period, since=since, recently_posted=recently_posted
+        )

@@ -54,6 +54,44 @@ _PHRASES: dict[str, dict[Lang, str]] = {
         "en": "Sorry, something went wrong while answering. Please try again.",
     },
     "sources": {"ja": "出典", "en": "Sources"},
+    "help": {
+        "ja": (
+            "論文メモについて何でも聞いてください。出典つきで答えます。\n"
+            "/ask 質問 — 質問する（DM ではそのまま書くだけで OK）\n"
+            "/paper 論文名・arXiv ID — 140 字の要約とリンク\n"
+            "/search 語 — メモの該当箇所\n"
+            "/new — 会話の履歴を消す\n"
+            "/digest — 今日の論文ダイジェスト\n"
+            "/subscribe, /unsubscribe — 毎日のダイジェストをこのチャットに送る・止める"
+        ),
+        "en": (
+            "Ask me anything about your paper notes; answers come with sources.\n"
+            "/ask question — ask (in a DM, just write)\n"
+            "/paper title or arXiv id — a 140-character summary and link\n"
+            "/search words — matching passages of the notes\n"
+            "/new — forget this conversation\n"
+            "/digest — today's paper digest\n"
+            "/subscribe, /unsubscribe — the daily digest in this chat, or not"
+        ),
+    },
+    "digest_title": {"ja": "📚 今日の論文 {period}", "en": "📚 Papers for {period}"},
+    "digest_empty": {
+        "ja": "今日のダイジェストに載せる論文はありません。",
+        "en": "No papers for today's digest.",
+    },
+    "new": {"ja": "🆕 新着", "en": "🆕 new"},
+    "subscribed": {
+        "ja": "このチャットに毎日のダイジェストを送ります。",
+        "en": "This chat will get the daily digest.",
+    },
+    "unsubscribed": {
+        "ja": "このチャットへのダイジェストを止めました。",
+        "en": "This chat will no longer get the daily digest.",
+    },
+    "extractive_note": {
+        "ja": "抜粋回答（言語モデルなし）",
+        "en": "extractive answer (no language model)",
+    },
     "no_paper": {
         "ja": "「{query}」に当たる論文がノートに見つかりませんでした。",
         "en": "No paper in the notes matches “{query}”.",

@@ -20,10 +20,6 @@ MAX_BLOCKS = 50
 _CONTEXT_ELEMENTS = 10
 _ELEMENT_CHARS = 2000
 FEEDBACK_UP, FEEDBACK_DOWN = "notesbot_feedback_up", "notesbot_feedback_down"
-_MODE_NOTE = {
-    "ja": "抜粋回答（言語モデルなし）",
-    "en": "extractive answer (no language model)",
-}
 
 
 def section(mrkdwn: str) -> Block:
@@ -58,7 +54,7 @@ def answer_messages(answer: Answer, *, feedback_ref: str) -> list[list[Block]]:
         title = f"*{phrase('sources', answer.language)}*"
         tail.append(context([title, *(source_line(c) for c in answer.citations)]))
     if answer.mode == "extractive" and answer.found:
-        tail.append(context([f"_{_MODE_NOTE[answer.language]}_"]))
+        tail.append(context([f"_{phrase('extractive_note', answer.language)}_"]))
     if answer.found:
         tail.append(feedback_buttons(feedback_ref))
     return _paginate(body or [section(" ")], tail)

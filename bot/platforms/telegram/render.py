@@ -1,0 +1,153 @@
+"""Telegram HTML (parse mode "HTML", escape only < > &): answers, summaries, search hits.
+
+HTML rather than MarkdownV2, whose escaping rules are the top cause of "can't parse
+entities". Messages are cut at 4,096 characters on line boundaries, never inside a tag or an
+entity, and tags open at a cut are closed and reopened so every piece parses alone.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+
+from bot.core.answers import Answer, Citation, Lang, Summary
+from bot.core.digest import Digest
+from bot.core.models import Hit
+from bot.core.phrases import phrase
+from bot.platforms.markdown import render
+from bot.platforms.splitting import split
+
+LIMIT = 4096
+_TAGS = {"bold": "b", "italic": "i", "strike": "s"}
+_TAG = re.compile(r"<(/?)([a-z-]+)[^>]*>")
+
+
+def escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+class TelegramDialect:
+    def escape(self, text: str) -> str:
+        return escape(text)
+
+    def mark(self, style: str, opening: bool) -> str:
+        return f"<{'' if opening else '/'}{_TAGS[style]}>"
+
+    def code(self, text: str) -> str:
+        return f"<code>{escape(text)}</code>"
+
+    def link(self, href: str, label: str) -> str:
+        return f'<a href="{html.escape(href, quote=True)}">{label}</a>'
+
+    def block(self, text: str) -> str:
+        return f"<pre>{escape(text)}</pre>"
+
+    def quote(self, text: str) -> str:
+        return f"<blockquote>{text}</blockquote>"
+
+
+def to_html(markdown: str) -> str:
+    return render(markdown, TelegramDialect())
+
+
+def plain(text: str) -> str:
+    """What a user would read, for resending without parse mode."""
+    return html.unescape(_TAG.sub("", text))
+
+
+class _Tags:
+    """Telegram markup to keep balanced across pieces: the open HTML tags."""
+
+    def start(self) -> list[str]:
+        return []
+
+    def after(self, open_tags: list[str], line: str) -> list[str]:
+        tags = list(open_tags)
+        for match in _TAG.finditer(line):
+            if not match[1]:
+                tags.append(match[0])
+            elif tags and _name(tags[-1]) == match[2]:
+                tags.pop()
+        return tags
+
+    def close(self, open_tags: list[str]) -> str:
+        return "".join(f"</{_name(tag)}>" for tag in reversed(open_tags))
+
+    def reopen(self, open_tags: list[str]) -> str:
+        return "".join(open_tags)
+
+    def cut(self, line: str, room: int) -> int:
+        for at in range(room, room // 2, -1):
+            before = line[:at]
+            if before.rfind("<") <= before.rfind(">") and before.rfind("&") <= before.rfind(";"):
+                return at  # not inside a tag or an entity
+        return room
+
+
+def split_html(text: str, limit: int = LIMIT) -> list[str]:
+    return [p for p in split(text, limit, _Tags()) if plain(p).strip()]
+
+
+def _name(tag: str) -> str:
+    return tag[1:].split(">")[0].split()[0]
+
+
+def source_line(c: Citation) -> str:
+    where = " › ".join(escape(p) for p in (c.source, c.heading) if p)
+    line = f"[{c.n}] {where} (L{c.line_start}–{c.line_end})"
+    if c.url:
+        line += f' · <a href="{html.escape(c.url, quote=True)}">{escape(c.paper or c.url)}</a>'
+    elif c.paper:
+        line += f" · {escape(c.paper)}"
+    return line
+
+
+def answer_html(answer: Answer) -> list[str]:
+    parts = [to_html(answer.text)]
+    if answer.citations:
+        lines = [f"<b>{phrase('sources', answer.language)}</b>"]
+        parts.append("\n".join(lines + [source_line(c) for c in answer.citations]))
+    if answer.mode == "extractive" and answer.found:
+        parts.append(f"<i>{phrase('extractive_note', answer.language)}</i>")
+    return split_html("\n\n".join(parts))
+
+
+def summary_html(summary: Summary) -> str:
+    lines = [f"<b>{escape(summary.paper)}</b>", escape(summary.text)]
+    if summary.url:
+        lines.append(escape(summary.url))
+    return "\n".join(lines)
+
+
+def hits_html(hits: Sequence[Hit], lang: Lang) -> list[str]:
+    if not hits:
+        return [phrase("no_hits", lang)]
+    blocks = []
+    for hit in hits:
+        c = hit.chunk
+        where = " › ".join(escape(p) for p in (c.source, c.heading) if p)
+        snippet = " ".join(c.body.split())
+        snippet = snippet if len(snippet) <= 280 else snippet[:279] + "…"
+        blocks.append(f"<b>[{hit.rank}]</b> {where}\n<blockquote>{escape(snippet)}</blockquote>")
+    return split_html("\n\n".join(blocks))
+
+
+def digest_html(digest: Digest, lang: Lang) -> list[str]:
+    title = f"<b>{escape(phrase('digest_title', lang, period=digest.period))}</b>"
+    if digest.empty:
+        return [f"{title}\n{escape(phrase('digest_empty', lang))}"]
+    items = []
+    for n, item in enumerate(digest.items, 1):
+        new = f" {phrase('new', lang)}" if item.new else ""
+        heading = f"<b>{n}. {escape(item.summary.paper)}</b>{new}"
+        items.append(f"{heading}\n{summary_lines(item.summary)}")
+    return split_html("\n\n".join([title, *items]))
+
+
+def summary_lines(summary: Summary) -> str:
+    lines = [escape(summary.text)]
+    if summary.url:
+        lines.append(escape(summary.url))
+    lines.append(f"<i>{escape(summary.source.source)}</i>")
+    return "\n".join(lines)

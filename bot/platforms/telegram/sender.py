@@ -1,0 +1,112 @@
+"""Sending and editing the way Telegram wants it.
+
+* at most one message or edit per second per chat (AIORateLimiter paces groups and the whole
+  bot, not private chats); drafts are skipped rather than queued when a chat is busy;
+* HTML parse mode, and if Telegram still "can't parse entities", the same text as plain text;
+* link previews off (a prompt-injected link must not fetch anything).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+
+from telegram import Bot, LinkPreviewOptions, Message, ReplyParameters
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+
+from bot.platforms.telegram.render import escape, plain
+
+log = logging.getLogger(__name__)
+_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+class ChatPacer:
+    def __init__(self, *, interval: float = 1.0, clock: Callable[[], float] = time.monotonic):
+        self._interval = interval
+        self._clock = clock
+        self._next: dict[int, float] = {}
+
+    async def wait(self, chat_id: int) -> None:
+        """Take this chat's next slot, sleeping until it comes."""
+        now = self._clock()
+        slot = max(now, self._next.get(chat_id, 0.0))
+        self._next[chat_id] = slot + self._interval
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+    def try_now(self, chat_id: int) -> bool:
+        """Take a slot only if one is free right now (for drafts, which may be skipped)."""
+        now = self._clock()
+        if now < self._next.get(chat_id, 0.0):
+            return False
+        self._next[chat_id] = now + self._interval
+        return True
+
+
+class Sender:
+    def __init__(self, *, bot: Bot, pacer: ChatPacer) -> None:
+        self._bot = bot
+        self._pacer = pacer
+
+    async def send(self, chat_id: int, html: str, *, reply_to: int | None = None) -> Message:
+        await self._pacer.wait(chat_id)
+        reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
+        try:
+            return await self._bot.send_message(
+                chat_id, html, parse_mode=ParseMode.HTML, link_preview_options=_NO_PREVIEW,
+                reply_parameters=reply,
+            )
+        except BadRequest as exc:
+            if not _unparsable(exc):
+                raise
+            log.warning("Telegram could not parse our HTML (%s); sending plain text", exc.message)
+            return await self._bot.send_message(
+                chat_id, plain(html), link_preview_options=_NO_PREVIEW, reply_parameters=reply
+            )
+
+    async def say(self, chat_id: int, text: str, *, reply_to: int | None = None) -> Message:
+        """Plain text (escaped here, so user words like "a < b" are safe)."""
+        return await self.send(chat_id, escape(text), reply_to=reply_to)
+
+    async def edit(self, chat_id: int, message_id: int, html: str) -> None:
+        await self._pacer.wait(chat_id)
+        try:
+            await self._bot.edit_message_text(
+                html, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML,
+                link_preview_options=_NO_PREVIEW,
+            )
+        except BadRequest as exc:
+            if _not_modified(exc):
+                return
+            if not _unparsable(exc):
+                raise
+            log.warning("Telegram could not parse our HTML (%s); editing as plain text",
+                        exc.message)
+            await self._bot.edit_message_text(
+                plain(html), chat_id=chat_id, message_id=message_id,
+                link_preview_options=_NO_PREVIEW,
+            )
+
+    async def draft(self, chat_id: int, message_id: int, text: str) -> None:
+        """Show a draft as plain text (partial Markdown is no valid HTML) if the chat is free."""
+        if not self._pacer.try_now(chat_id):
+            return
+        try:
+            await self._bot.edit_message_text(
+                text[:4000], chat_id=chat_id, message_id=message_id,
+                link_preview_options=_NO_PREVIEW,
+            )
+        except BadRequest as exc:
+            if not _not_modified(exc):
+                raise
+
+
+def _unparsable(exc: BadRequest) -> bool:
+    return "can't parse entities" in exc.message.lower()
+
+
+def _not_modified(exc: BadRequest) -> bool:
+    return "message is not modified" in exc.message.lower()

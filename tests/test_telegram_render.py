@@ -1,0 +1,51 @@
+"""Markdown to Telegram HTML: escaping, formatting, and valid pieces at 4,096 characters."""
+
+from __future__ import annotations
+
+from bot.core.answers import Answer, Citation
+from bot.platforms.telegram.render import answer_html, plain, split_html, to_html
+from tests.servers.telegram_html import visible_text
+
+
+def test_formatting_links_and_escaping():
+    html = to_html("**太字** *斜体* `a<b>` [論文](https://x.org/?a=1&b=2) a < b & c")
+    assert html == (
+        '<b>太字</b> <i>斜体</i> <code>a&lt;b&gt;</code> '
+        '<a href="https://x.org/?a=1&amp;b=2">論文</a> a &lt; b &amp; c'
+    )
+    assert visible_text(html) == "太字 斜体 a<b> 論文 a < b & c"
+
+
+def test_lists_quotes_code_and_tables():
+    html = to_html("- 一\n- 二\n\n> 引用\n\n```\nx < 1\n```\n\n| a | 全角 |\n|---|---|\n| 1 | 2 |")
+    assert "• 一\n• 二" in html and "<blockquote>引用</blockquote>" in html
+    assert "<pre>x &lt; 1</pre>" in html
+    assert "<pre>a | 全角\n--+-----\n1 | 2</pre>" in html
+    visible_text(html)  # Telegram would accept it
+
+
+def test_a_10000_character_answer_becomes_several_valid_messages():
+    paragraph = "**自己注意**は系列を並列に処理でき、<速い> & 安定。" * 8
+    code = "```\n" + "\n".join(f"if a < {i}: pass" for i in range(300)) + "\n```"
+    text = "\n\n".join([paragraph] * 20 + [code] + [paragraph] * 10)
+    assert len(text) > 10_000
+    citations = (Citation(1, "n.md", "H", "Paper", "https://arxiv.org/abs/1706.03762", 1, 2),)
+    pieces = answer_html(Answer("q", text, citations, "llm", "ja"))
+    assert len(pieces) >= 3
+    seen = ""
+    for piece in pieces:
+        assert len(piece) <= 4096
+        seen += visible_text(piece)  # raises where Telegram says "can't parse entities"
+    assert seen.count("自己注意") == 30 * 8 and seen.count("if a < 299: pass") == 1
+    assert "[1] n.md › H" in visible_text(pieces[-1])
+
+
+def test_a_long_line_is_cut_outside_tags_and_entities():
+    html = "<b>" + "&amp;あ" * 3000 + "</b>"
+    pieces = split_html(html, 1000)
+    assert all(len(p) <= 1000 for p in pieces)
+    assert "".join(visible_text(p) for p in pieces) == "&あ" * 3000
+
+
+def test_plain_is_what_the_reader_sees():
+    assert plain('<b>a</b> &lt;b&gt; <a href="u">l</a>') == "a <b> l"
