@@ -79,6 +79,11 @@ class Settings(BaseSettings):
     digest_slack_channels: CommaList = []
     digest_telegram_chats: CommaList = []
 
+    # --- service ---
+    log_format: Literal["text", "json"] = Field("text", description="json: one object a line")
+    health_host: str = "127.0.0.1"
+    health_port: int = Field(8080, ge=0, description="GET /healthz; 0 picks a free port")
+
     # --- both bots ---
     user_questions_per_minute: int = Field(10, ge=1, description="Per-user rate limit.")
     draft_interval: float = Field(1.0, ge=0.2, description="Seconds between streamed edits.")

@@ -61,3 +61,26 @@ async def test_notesbot_slack_answers_and_stops_on_sigterm(sample_index):
         fake.stop()
     assert code == 0 and seconds < 10, output
     assert "SECRET" not in output, "tokens never reach the logs"
+
+
+async def test_notesbot_telegram_answers_and_stops_on_sigterm(sample_index):
+    from tests.servers.telegram_fake import FakeTelegram
+    from tests.servers.telegram_updates import private_text
+
+    fake = FakeTelegram().start()
+    env = {
+        "NOTESBOT_TELEGRAM_TOKEN": "123:cli-SECRET",
+        "NOTESBOT_TELEGRAM_BASE_URL": fake.base_url,
+        "NOTESBOT_TELEGRAM_ALLOWED_USERS": "42",
+        "NOTESBOT_TELEGRAM_POLL_TIMEOUT": "1",
+    }
+    proc = start("telegram", env, sample_index.data_dir)
+    try:
+        await fake.wait_for("getUpdates", timeout=60)
+        fake.push_update(private_text("Sentence-BERT とは", user_id=42))
+        await fake.wait_for("editMessageText", timeout=30)
+    finally:
+        code, seconds, output = stop(proc)
+        fake.stop()
+    assert code == 0 and seconds < 10, output
+    assert "SECRET" not in output, "the token (it is in every Bot API URL) never reaches logs"

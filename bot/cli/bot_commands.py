@@ -42,9 +42,8 @@ def telegram(data_dir: DataOpt = None) -> None:
 
 
 def _bot_settings(data_dir: Path | None) -> Settings:
-    settings = load_settings(data_dir=data_dir)
+    settings = load_settings(data_dir=data_dir, log_level=logging.INFO)
     require_index(settings)
-    logging.getLogger().setLevel(logging.INFO)
     return settings
 
 

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from bot.config import Settings
+from bot.logs import setup_logging
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -24,18 +25,20 @@ DataOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="JSON output.")]
 
 
-def load_settings(notes_dir: Path | None = None, data_dir: Path | None = None) -> Settings:
+def load_settings(
+    notes_dir: Path | None = None, data_dir: Path | None = None, *, log_level: int = logging.WARNING
+) -> Settings:
     """The one place the CLI reads settings (env, .env, then these overrides)."""
     overrides = {k: v for k, v in {"notes_dir": notes_dir, "data_dir": data_dir}.items() if v}
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG
     try:
-        return Settings(**overrides)
+        settings = Settings(**overrides)
     except ValidationError as exc:
         for problem in exc.errors():
             name = "NOTESBOT_" + "_".join(str(part) for part in problem["loc"]).upper()
             err.print(f"[red]bad setting {name}:[/] {problem['msg']}", highlight=False)
         raise typer.Exit(2) from None
+    setup_logging(settings, level=log_level)
+    return settings
 
 
 def require_index(settings: Settings) -> None:
