@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     digest_resurface_days: int = Field(30, ge=0)
     digest_when_empty: Literal["message", "skip"] = "message"
     digest_catch_up: bool = Field(True, description="Post a run missed while down, once")
+    digest_retry_minutes: float = Field(15, gt=0, description="Wait before retrying a target")
+    digest_max_attempts: int = Field(3, ge=1)
     digest_slack_channels: CommaList = []
     digest_telegram_chats: CommaList = []
 
@@ -115,6 +117,7 @@ class Settings(BaseSettings):
     slack_command_ask: str = "/ask"
     slack_command_paper: str = "/paper"
     slack_command_search: str = "/notes-search"
+    slack_command_digest: str = "/digest"
     slack_timeout: float = Field(30.0, gt=0)
 
     @field_validator(

@@ -208,8 +208,8 @@ async def test_rate_limited_update_is_retried_and_lands(world):
 
 async def test_a_failure_ends_in_one_apology_not_silence(world):
     world.fake.fail_next("chat.update", Fail(error="internal_error"))
-    world.bot.handlers._policy = world.bot.handlers._policy.__class__(
-        allow=world.bot.handlers._policy.allow, limiter=world.bot.handlers._policy.limiter,
+    world.bot.conversation.policy = world.bot.conversation.policy.__class__(
+        allow=world.bot.conversation.policy.allow, limiter=world.bot.conversation.policy.limiter,
         draft_interval=60,
     )
     await ask(world, mention("Sentence-BERT とは", user=ALLOWED, channel=CHANNEL,

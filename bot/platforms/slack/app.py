@@ -13,10 +13,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
 from bot.core.access import Allowlist, RateLimiter
+from bot.core.answers import Lang
 from bot.core.assistant import Assistant
+from bot.core.digest import Digest
+from bot.core.phrases import phrase
+from bot.digest_service import DigestPlanner
 from bot.platforms.relay import EditBudget
-from bot.platforms.slack.blocks import FEEDBACK_DOWN, FEEDBACK_UP
-from bot.platforms.slack.handlers import SlackHandlers, SlackPolicy
+from bot.platforms.slack.blocks import FEEDBACK_DOWN, FEEDBACK_UP, digest_blocks
+from bot.platforms.slack.commands import SlackCommands
+from bot.platforms.slack.handlers import SlackConversation, SlackPolicy
 from bot.state import StateStore
 
 log = logging.getLogger(__name__)
@@ -24,7 +29,13 @@ log = logging.getLogger(__name__)
 DRAFT_EDITS_PER_MINUTE = 40
 
 
-def build_slack(settings: Settings, *, assistant: Assistant, state: StateStore) -> SlackBot:
+def build_slack(
+    settings: Settings,
+    *,
+    assistant: Assistant,
+    state: StateStore,
+    digests: DigestPlanner | None = None,
+) -> SlackBot:
     assert settings.slack_bot_token is not None
     client = AsyncWebClient(
         token=settings.slack_bot_token.get_secret_value(),
@@ -47,27 +58,40 @@ def build_slack(settings: Settings, *, assistant: Assistant, state: StateStore) 
         draft_interval=settings.draft_interval,
         history_turns=settings.history_turns,
     )
-    handlers = SlackHandlers(
+    conversation = SlackConversation(
         assistant=assistant,
         state=state,
         client=client,
         policy=policy,
         budget=EditBudget(per_minute=DRAFT_EDITS_PER_MINUTE),
     )
-    register(app, handlers, settings)
+    commands = SlackCommands(
+        conversation=conversation,
+        assistant=assistant,
+        state=state,
+        digests=digests,
+        digest_lang=settings.summary_language,
+    )
+    register(app, conversation, commands, settings)
     app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else None
     http_at = (settings.slack_http_host, settings.slack_http_port, settings.slack_http_path)
-    return SlackBot(app=app, client=client, handlers=handlers, app_token=app_token, http=http_at)
+    return SlackBot(
+        app=app, client=client, conversation=conversation, app_token=app_token, http=http_at,
+        digest_lang=settings.summary_language,
+    )
 
 
-def register(app: AsyncApp, handlers: SlackHandlers, settings: Settings) -> None:
-    app.event("app_mention")(handlers.on_mention)
-    app.event("message")(handlers.on_message)
-    app.command(settings.slack_command_ask)(handlers.on_ask)
-    app.command(settings.slack_command_paper)(handlers.on_paper)
-    app.command(settings.slack_command_search)(handlers.on_search)
-    app.action(FEEDBACK_UP)(handlers.on_feedback)
-    app.action(FEEDBACK_DOWN)(handlers.on_feedback)
+def register(
+    app: AsyncApp, conversation: SlackConversation, commands: SlackCommands, settings: Settings
+) -> None:
+    app.event("app_mention")(conversation.on_mention)
+    app.event("message")(conversation.on_message)
+    app.command(settings.slack_command_ask)(commands.on_ask)
+    app.command(settings.slack_command_paper)(commands.on_paper)
+    app.command(settings.slack_command_search)(commands.on_search)
+    app.command(settings.slack_command_digest)(commands.on_digest)
+    app.action(FEEDBACK_UP)(commands.on_feedback)
+    app.action(FEEDBACK_DOWN)(commands.on_feedback)
 
     @app.error
     async def on_error(error: Exception, body: dict[str, Any]) -> None:
@@ -82,15 +106,17 @@ class SlackBot:
         *,
         app: AsyncApp,
         client: AsyncWebClient,
-        handlers: SlackHandlers,
+        conversation: SlackConversation,
         app_token: str | None,
         http: tuple[str, int, str],
+        digest_lang: Lang = "ja",
     ) -> None:
         self.app = app
-        self.handlers = handlers
+        self.conversation = conversation
         self._client = client
         self._app_token = app_token
         self._http = http
+        self._digest_lang = digest_lang
         self._socket: AsyncSocketModeHandler | None = None
         self._runner: web.AppRunner | None = None
         self._site: web.TCPSite | None = None
@@ -98,7 +124,7 @@ class SlackBot:
 
     async def start(self) -> None:
         auth = await self._client.auth_test()  # fails fast on a bad token; who "we" are
-        self.handlers.bot_user, self.handlers.bot_id = auth["user_id"], auth.get("bot_id")
+        self.conversation.bot_user, self.conversation.bot_id = auth["user_id"], auth.get("bot_id")
         if self._app_token:
             self._socket = AsyncSocketModeHandler(self.app, self._app_token)
             await self._socket.connect_async()
@@ -112,15 +138,22 @@ class SlackBot:
         self.port = self._site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         log.info("Slack: HTTP mode on %s:%s%s", host, self.port, path)
 
+    async def post_digest(self, chat: str, digest: Digest) -> None:
+        await self._client.chat_postMessage(
+            channel=chat, text=phrase("digest_title", self._digest_lang, period=digest.period),
+            blocks=digest_blocks(digest, self._digest_lang), unfurl_links=False,
+            unfurl_media=False,
+        )
+
     async def stop(self, timeout: float) -> None:
         """Stop receiving, let answers in flight finish, then close the connection."""
         if self._socket is not None:
             await self._socket.disconnect_async()
         if self._site is not None:
             await self._site.stop()
-        finished = await self.handlers.inflight.wait_idle(timeout)
-        if not finished:
-            log.warning("Slack: %d answers still running at shutdown", self.handlers.inflight.count)
+        inflight = self.conversation.inflight
+        if not await inflight.wait_idle(timeout):
+            log.warning("Slack: %d answers still running at shutdown", inflight.count)
         if self._socket is not None:
             await self._socket.close_async()
         if self._runner is not None:

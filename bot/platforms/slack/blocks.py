@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.core.answers import Answer, Citation, Lang, Summary
+from bot.core.digest import Digest
 from bot.core.models import Hit
 from bot.core.phrases import phrase
 from bot.platforms.slack.mrkdwn import escape, split_text, to_mrkdwn
@@ -82,12 +83,22 @@ def _paginate(body: list[Block], tail: list[Block]) -> list[list[Block]]:
     return pages
 
 
-def summary_blocks(summary: Summary) -> list[Block]:
-    lines = [f"*{escape(summary.paper)}*", escape(summary.text)]
+def summary_blocks(summary: Summary, heading: str | None = None) -> list[Block]:
+    lines = [heading or f"*{escape(summary.paper)}*", escape(summary.text)]
     if summary.url:
         lines.append(f"<{escape(summary.url)}>")
     where = " › ".join(escape(p) for p in (summary.source.source, summary.source.heading) if p)
     return [section("\n".join(lines)), context([f"{where} · {len(summary.text)}/140"])]
+
+
+def digest_blocks(digest: Digest, lang: Lang) -> list[Block]:
+    blocks = [section(f"*{escape(phrase('digest_title', lang, period=digest.period))}*")]
+    if digest.empty:
+        return [*blocks, section(escape(phrase("digest_empty", lang)))]
+    for n, item in enumerate(digest.items, 1):
+        new = f" {phrase('new', lang)}" if item.new else ""
+        blocks += summary_blocks(item.summary, f"*{n}. {escape(item.summary.paper)}*{new}")
+    return blocks[:MAX_BLOCKS]
 
 
 def hits_blocks(hits: Sequence[Hit], lang: Lang) -> list[Block]:

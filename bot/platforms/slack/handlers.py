@@ -1,4 +1,4 @@
-"""What the Slack bot does with mentions, DMs, thread replies, slash commands and clicks.
+"""What the Slack bot does with mentions, DMs and thread replies (commands: commands.py).
 
 Every question: exactly once (event id and channel+ts claimed in SQLite), allowlisted, rate
 limited, then a placeholder in the thread that the answer streams into, finished with blocks.
@@ -14,7 +14,6 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.core.access import Allowlist, RateLimiter
 from bot.core.answers import Answer, Lang, Turn
@@ -24,11 +23,8 @@ from bot.core.text import language_of
 from bot.platforms.inflight import InFlight
 from bot.platforms.relay import EditBudget, relay
 from bot.platforms.slack.blocks import (
-    FEEDBACK_UP,
     answer_messages,
-    hits_blocks,
     plain_fallback,
-    summary_blocks,
 )
 from bot.platforms.slack.translate import clean_question, is_answerable, thread_turns
 from bot.state import StateStore
@@ -55,7 +51,7 @@ class Where:
     is_dm: bool
 
 
-class SlackHandlers:
+class SlackConversation:
     def __init__(
         self,
         *,
@@ -67,8 +63,8 @@ class SlackHandlers:
     ) -> None:
         self._assistant = assistant
         self._state = state
-        self._client = client
-        self._policy = policy
+        self.client = client
+        self.policy = policy
         self._budget = budget
         self.inflight = InFlight()
         self.bot_user: str | None = None
@@ -108,59 +104,6 @@ class SlackHandlers:
             log.exception("question in %s failed before answering", where.channel)
             await self._apologize(where)
 
-    # --- slash commands ---
-    async def on_ask(self, ack: Ack, command: dict[str, Any]) -> None:
-        where, question = self._command(command)
-        if not await self._ack_command(ack, command, where, question, "usage_ask"):
-            return
-        try:
-            posted = await self._client.chat_postMessage(
-                channel=where.channel, text=f"<@{where.user}>: {question}",
-                unfurl_links=False, unfurl_media=False,
-            )
-        except SlackApiError as exc:  # not in the channel: answer privately, without streaming
-            log.info("/ask cannot post in %s: %s", where.channel, slack_error(exc))
-            await self._respond_privately(command, where, question)
-            return
-        thread = Where(where.channel, posted["ts"], where.user, where.lang, False)
-        await self.answer(thread, question, [])
-
-    async def on_paper(self, ack: Ack, command: dict[str, Any], respond: Ack) -> None:
-        where, query = self._command(command)
-        if not await self._ack_command(ack, command, where, query, "usage_paper"):
-            return
-        summary = await self._assistant.summarize(query)
-        if summary is None:
-            text = phrase("no_paper", where.lang, query=query)
-            await respond(text=text, response_type="ephemeral")
-            return
-        await respond(
-            blocks=summary_blocks(summary), text=f"{summary.paper}\n{summary.text}",
-            response_type="in_channel", unfurl_links=False, unfurl_media=False,
-        )
-
-    async def on_search(self, ack: Ack, command: dict[str, Any], respond: Ack) -> None:
-        where, query = self._command(command)
-        if await self._ack_command(ack, command, where, query, "usage_search"):
-            hits = await self._assistant.search(query, 5)
-            await respond(
-                blocks=hits_blocks(hits, where.lang), text=query, response_type="ephemeral"
-            )
-
-    # --- buttons ---
-    async def on_feedback(
-        self, ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Ack
-    ) -> None:
-        await ack()
-        user = body["user"]["id"]
-        if not self._policy.allow.allows(user, body.get("channel", {}).get("id")):
-            return
-        vote = "up" if action["action_id"] == FEEDBACK_UP else "down"
-        self._state.add_feedback("slack", action["value"], user, vote)
-        lang = language_of(body.get("message", {}).get("text", ""))
-        thanks = phrase("feedback_thanks", lang)
-        await respond(text=thanks, response_type="ephemeral", replace_original=False)
-
     # --- the answer ---
     async def answer(self, where: Where, question: str, history: list[Turn]) -> None:
         async with self.inflight.track():
@@ -168,10 +111,10 @@ class SlackHandlers:
             try:
                 answer = await relay(
                     self._assistant.stream(question, history),
-                    show_draft=lambda text: self._client.chat_update(
+                    show_draft=lambda text: self.client.chat_update(
                         channel=where.channel, ts=ts, text=plain_fallback(text)
                     ),
-                    interval=self._policy.draft_interval,
+                    interval=self.policy.draft_interval,
                     budget=self._budget,
                 )
                 await self._finish(where, ts, answer)
@@ -189,12 +132,12 @@ class SlackHandlers:
         pages = answer_messages(answer, feedback_ref=f"{where.channel}:{ts}")
         fallback = plain_fallback(answer.text)
         first = pages[0]
-        await self._client.chat_update(channel=where.channel, ts=ts, text=fallback, blocks=first)
+        await self.client.chat_update(channel=where.channel, ts=ts, text=fallback, blocks=first)
         for page in pages[1:]:  # a long answer continues below, in the same thread
             await self._post(where, text=fallback[:200], blocks=page)
 
     async def _post(self, where: Where, **content: Any) -> Any:
-        return await self._client.chat_postMessage(
+        return await self.client.chat_postMessage(
             channel=where.channel, thread_ts=where.thread_ts, unfurl_links=False,
             unfurl_media=False, **content,
         )
@@ -204,49 +147,41 @@ class SlackHandlers:
         text = phrase("apology", where.lang)
         try:
             if ts is not None:
-                await self._client.chat_update(channel=where.channel, ts=ts, text=text)
+                await self.client.chat_update(channel=where.channel, ts=ts, text=text)
             else:
                 await self._post(where, text=text)
         except SlackApiError as exc:
             log.error("apology failed in %s: %s", where.channel, slack_error(exc))
 
     # --- helpers ---
-    async def _ack_command(
-        self, ack: Ack, command: dict[str, Any], where: Where, text: str, usage: str
-    ) -> bool:
-        """Ack at once (Slack waits 3 s at most); a refusal goes in the ack, privately."""
-        refusal = self._refusal(where, text, phrase(usage, where.lang, command=command["command"]))
-        await (ack(text=refusal) if refusal else ack())
-        return refusal is None
-
     async def _gate(self, where: Where, question: str, usage: str) -> bool:
-        refusal = self._refusal(where, question, usage)
+        refusal = self.refusal(where, question, usage)
         if refusal is None:
             return True
         if where.is_dm:
             await self._post(where, text=refusal)
         else:
-            await self._client.chat_postEphemeral(
+            await self.client.chat_postEphemeral(
                 channel=where.channel, user=where.user, text=refusal, thread_ts=where.thread_ts
             )
         return False
 
-    def _refusal(self, where: Where, question: str, usage: str) -> str | None:
+    def refusal(self, where: Where, question: str, usage: str) -> str | None:
         """Why this question is not answered (not allowed, too many, empty), or None."""
-        if not self._policy.allow.allows(where.user, where.channel):
+        if not self.policy.allow.allows(where.user, where.channel):
             log.info("refused %s in %s: not on the allowlist", where.user, where.channel)
             return phrase("not_allowed", where.lang, id=where.user, setting=SETTING)
-        if wait := self._policy.limiter.wait_time(where.user):
+        if wait := self.policy.limiter.wait_time(where.user):
             return phrase("rate_limited", where.lang, seconds=round(wait))
         return None if question else usage
 
     async def _history(self, where: Where, ts: str) -> list[Turn]:
         if where.is_dm:
-            return self._state.history("slack", where.channel, self._policy.history_turns)
+            return self._state.history("slack", where.channel, self.policy.history_turns)
         if where.thread_ts is None or where.thread_ts == ts:
             return []
         try:
-            replies = await self._client.conversations_replies(
+            replies = await self.client.conversations_replies(
                 channel=where.channel, ts=where.thread_ts, limit=50
             )
         except SlackApiError as exc:  # no history is better than no answer
@@ -255,26 +190,10 @@ class SlackHandlers:
         messages = replies.get("messages", [])
         skip = phrase("thinking", where.lang)
         turns = thread_turns(messages, bot_user=self.bot_user, before_ts=ts, skip=skip)
-        return turns[-self._policy.history_turns :]
+        return turns[-self.policy.history_turns :]
 
     def _in_thread(self, channel: str, thread_ts: str) -> bool:
         return self._state.has_claim("slack-thread", f"{channel}:{thread_ts}")
-
-    def _command(self, command: dict[str, Any]) -> tuple[Where, str]:
-        text = clean_question(command.get("text", ""), self.bot_user)
-        channel = command["channel_id"]
-        where = Where(channel, None, command["user_id"], language_of(text), channel[:1] == "D")
-        return where, text
-
-    async def _respond_privately(
-        self, command: dict[str, Any], where: Where, question: str
-    ) -> None:
-        answer = await self._assistant.answer(question)
-        page = answer_messages(answer, feedback_ref=f"{where.channel}:private")[0]
-        webhook = AsyncWebhookClient(command["response_url"])
-        await webhook.send(
-            text=plain_fallback(answer.text), blocks=page, response_type="ephemeral"
-        )
 
 
 def slack_error(exc: SlackApiError) -> str:

@@ -17,7 +17,10 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.core.access import Allowlist, RateLimiter
 from bot.core.assistant import Assistant
+from bot.core.digest import Digest
+from bot.digest_service import DigestPlanner
 from bot.platforms.telegram.handlers import TelegramHandlers, TelegramPolicy
+from bot.platforms.telegram.render import digest_html
 from bot.platforms.telegram.sender import ChatPacer, Sender
 from bot.state import StateStore
 
@@ -35,7 +38,11 @@ COMMANDS = {  # name: (English, Japanese) descriptions, registered with setMyCom
 
 
 def build_telegram(
-    settings: Settings, *, assistant: Assistant, state: StateStore
+    settings: Settings,
+    *,
+    assistant: Assistant,
+    state: StateStore,
+    digests: DigestPlanner | None = None,
 ) -> TelegramBot:
     assert settings.telegram_token is not None
     timeout = settings.telegram_timeout
@@ -62,11 +69,14 @@ def build_telegram(
         draft_interval=max(1.0, settings.draft_interval),  # ≤ 1 edit per second per chat
         history_turns=settings.history_turns,
         timezone=settings.digest_timezone,
+        digest_lang=settings.summary_language,
     )
     sender = Sender(bot=application.bot, pacer=ChatPacer(interval=1.0))
-    handlers = TelegramHandlers(assistant=assistant, state=state, sender=sender, policy=policy)
+    handlers = TelegramHandlers(
+        assistant=assistant, state=state, sender=sender, policy=policy, digests=digests
+    )
     register(application, handlers)
-    return TelegramBot(application, handlers, settings)
+    return TelegramBot(application, handlers, sender, settings)
 
 
 def register(application: Application, handlers: TelegramHandlers) -> None:
@@ -87,10 +97,15 @@ class TelegramBot:
     name = "telegram"
 
     def __init__(
-        self, application: Application, handlers: TelegramHandlers, settings: Settings
+        self,
+        application: Application,
+        handlers: TelegramHandlers,
+        sender: Sender,
+        settings: Settings,
     ) -> None:
         self.application = application
         self.handlers = handlers
+        self._sender = sender
         self._settings = settings
 
     async def start(self) -> None:
@@ -118,6 +133,12 @@ class TelegramBot:
                 allowed_updates=Update.ALL_TYPES,
             )
         log.info("Telegram: %s as @%s", settings.telegram_mode, app.bot.username)
+
+    async def post_digest(self, chat: str, digest: Digest) -> None:
+        if not self.application.bot._initialized:  # posting from `notesbot digest --post`
+            await self.application.bot.initialize()
+        for page in digest_html(digest, self._settings.summary_language):
+            await self._sender.send(int(chat), page)
 
     async def stop(self, timeout: float) -> None:
         """Stop fetching updates, let answers in flight finish, then shut PTB down."""

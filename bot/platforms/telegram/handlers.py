@@ -21,6 +21,7 @@ from bot.core.answers import Lang, Turn
 from bot.core.assistant import Assistant
 from bot.core.phrases import phrase
 from bot.core.text import language_of
+from bot.digest_service import DigestPlanner
 from bot.platforms.inflight import InFlight
 from bot.platforms.relay import relay
 from bot.platforms.telegram.render import answer_html, digest_html, hits_html, summary_html
@@ -39,16 +40,24 @@ class TelegramPolicy:
     draft_interval: float = 1.0
     history_turns: int = 6
     timezone: str = "Asia/Tokyo"
+    digest_lang: Lang = "ja"
 
 
 class TelegramHandlers:
     def __init__(
-        self, *, assistant: Assistant, state: StateStore, sender: Sender, policy: TelegramPolicy
+        self,
+        *,
+        assistant: Assistant,
+        state: StateStore,
+        sender: Sender,
+        policy: TelegramPolicy,
+        digests: DigestPlanner | None = None,
     ) -> None:
         self._assistant = assistant
         self._state = state
         self._sender = sender
         self._policy = policy
+        self._digests = digests
         self.inflight = InFlight()
 
     # --- before everything: each update once ---
@@ -146,9 +155,13 @@ class TelegramHandlers:
         message = update.effective_message
         if message is None or not await self._gate(message, _lang(message)):
             return
-        today = datetime.now(ZoneInfo(self._policy.timezone)).date().isoformat()
-        digest = await self._assistant.digest(f"telegram:{message.chat_id}", today)
-        for page in digest_html(digest, _lang(message)):
+        target = f"telegram:{message.chat_id}"
+        if self._digests is not None:
+            digest = await self._digests.preview(target)
+        else:
+            today = datetime.now(ZoneInfo(self._policy.timezone)).date().isoformat()
+            digest = await self._assistant.digest(target, today)
+        for page in digest_html(digest, self._policy.digest_lang):
             await self._sender.send(message.chat_id, page)
 
     async def on_subscribe(self, update: Update, context: Context) -> None:
