@@ -135,8 +135,8 @@ class TelegramBot:
         log.info("Telegram: %s as @%s", settings.telegram_mode, app.bot.username)
 
     async def post_digest(self, chat: str, digest: Digest) -> None:
-        if not self.application.bot._initialized:  # posting from `notesbot digest --post`
-            await self.application.bot.initialize()
+        # Idempotent; needed when posting from `notesbot digest --post` without start().
+        await self.application.bot.initialize()
         for page in digest_html(digest, self._settings.summary_language):
             await self._sender.send(int(chat), page)
 

@@ -1,0 +1,97 @@
+"""Assemble the long-running parts (bots, digest, health) from settings, once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Protocol
+
+from bot.config import Settings
+from bot.digest_log import DigestLog
+from bot.digest_service import DigestPlanner, DigestPolicy, DigestPublisher, DigestRunner
+from bot.health import HealthServer
+from bot.scheduler import DigestScheduler
+from bot.service import Service
+from bot.state import StateStore
+from bot.wiring import Runtime, build_runtime
+
+
+class Bot(Service, DigestPublisher, Protocol):
+    """A chat platform: runs as a service and can post the digest."""
+
+
+@dataclass
+class Parts:
+    settings: Settings
+    runtime: Runtime
+    state: StateStore
+    digest_log: DigestLog
+    planner: DigestPlanner
+    bots: dict[str, Bot] = field(default_factory=dict)
+
+    def runner(self) -> DigestRunner:
+        return DigestRunner(planner=self.planner, publishers=self.bots)
+
+    def scheduler(self) -> DigestScheduler:
+        return DigestScheduler(
+            self.runner(),
+            catch_up=self.settings.digest_catch_up,
+            retry_after=timedelta(minutes=self.settings.digest_retry_minutes),
+        )
+
+    def health(self) -> HealthServer:
+        return HealthServer(
+            host=self.settings.health_host,
+            port=self.settings.health_port,
+            services=[*self.bots, "digest"],
+            chunk_count=self.runtime.reader.chunk_count,
+        )
+
+    async def aclose(self) -> None:
+        await self.runtime.aclose()
+
+    def close(self) -> None:
+        self.digest_log.close()
+        self.state.close()
+        self.runtime.close()
+
+
+def build_parts(
+    settings: Settings,
+    *,
+    platforms: tuple[str, ...] = ("slack", "telegram"),
+    runtime: Runtime | None = None,
+) -> Parts:
+    """Only configured platforms get a bot; each is built once and shared by all users."""
+    runtime = runtime or build_runtime(settings)
+    state = StateStore(settings.state_path)
+    digest_log = DigestLog(settings.state_path)
+    fixed = [f"slack:{c}" for c in settings.digest_slack_channels]
+    fixed += [f"telegram:{c}" for c in settings.digest_telegram_chats]
+    planner = DigestPlanner(
+        assistant=runtime.assistant,
+        log=digest_log,
+        state=state,
+        fixed_targets=fixed,
+        policy=DigestPolicy(
+            cron=settings.digest_cron,
+            timezone=settings.digest_timezone,
+            resurface_days=settings.digest_resurface_days,
+            when_empty=settings.digest_when_empty,
+            max_attempts=settings.digest_max_attempts,
+        ),
+    )
+    parts = Parts(settings, runtime, state, digest_log, planner)
+    if "slack" in platforms and settings.slack_configured:
+        from bot.platforms.slack import build_slack
+
+        parts.bots["slack"] = build_slack(
+            settings, assistant=runtime.assistant, state=state, digests=planner
+        )
+    if "telegram" in platforms and settings.telegram_configured:
+        from bot.platforms.telegram import build_telegram
+
+        parts.bots["telegram"] = build_telegram(
+            settings, assistant=runtime.assistant, state=state, digests=planner
+        )
+    return parts
