@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     # --- retrieval fusion (None = the measured default for the embedder/language) ---
     dense_weight_ja: float | None = Field(None, ge=0, le=1)
     dense_weight_en: float | None = Field(None, ge=0, le=1)
+    reranker: Literal["none", "cross-encoder", "vllm"] = "none"
+    reranker_model: str | None = Field(None, description="cross-encoder name/path, vLLM model")
+    reranker_url: str | None = Field(None, description="vLLM base URL serving /rerank")
 
     # --- LLM: any OpenAI-compatible server; neither URL nor key = extractive answers ---
     llm_base_url: str | None = Field(None, description="e.g. http://localhost:8000/v1 (vLLM)")

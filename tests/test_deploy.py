@@ -30,3 +30,13 @@ def test_slack_manifest_declares_what_the_bot_uses():
     }
     assert manifest["settings"]["interactivity"]["is_enabled"], "feedback buttons need it"
     assert manifest["settings"]["socket_mode_enabled"] is True
+
+
+def test_env_example_lists_every_setting():
+    import re
+
+    text = (DEPLOY.parent / ".env.example").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^#? ?NOTESBOT_([A-Z0-9_]+)=", text, re.M))
+    fields = {name.upper() for name in Settings.model_fields}
+    assert fields - listed == set(), "settings missing from .env.example"
+    assert listed - fields == set(), ".env.example names settings that do not exist"

@@ -130,7 +130,7 @@ async def test_a_failing_target_is_retried_and_others_get_theirs(settings, embed
 
 
 async def test_subscriptions_change_the_next_run(settings, embedder, fakes):
-    slack, telegram = fakes
+    _, telegram = fakes
     clock = Clock(at(24, 10))
     parts = make_parts(settings.model_copy(update={"digest_telegram_chats": []}), embedder, clock)
     parts.state.subscribe("telegram", "4242")
@@ -142,6 +142,8 @@ async def test_subscriptions_change_the_next_run(settings, embedder, fakes):
     assert "telegram:4242" not in report.posted + report.skipped
     await parts.aclose()
     parts.close()
+    received = [c for c in telegram.calls_to("sendMessage") if int(c["chat_id"]) == 4242]
+    assert len(received) == 1, "subscribed for the first run only"
 
 
 async def test_new_papers_come_before_resurfaced_ones(settings, embedder, fakes):
