@@ -56,6 +56,8 @@ class ThreadedServer:
             # A handler still hanging (a fault under test) must not fail the teardown.
             with contextlib.suppress(Exception):
                 self.call(self._runner.cleanup(), timeout=10)
+        with contextlib.suppress(Exception):
+            self.call(_cancel_the_rest(), timeout=10)  # e.g. long polls still waiting
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
 
@@ -64,3 +66,10 @@ class ThreadedServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+async def _cancel_the_rest() -> None:
+    tasks = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
