@@ -30,6 +30,17 @@ from ingest.scan import relative_source, scan_notes
 _WRITE_BATCH_CHUNKS = 128  # a commit (and progress step) every 2 embedding batches
 
 
+def index_fingerprint(
+    options: ChunkingOptions, embedder: Embedder, tokenizer: JapaneseTokenizer
+) -> str:
+    """What the index was built with; a change means the next ingest rebuilds it."""
+    return f"{options.fingerprint()}|{embedder.name}|{tokenizer.version}"
+
+
+class VectorIndexBroken(RuntimeError):
+    """Chroma cannot read its own index (e.g. chroma #7090 after a restart)."""
+
+
 @dataclass(slots=True)
 class IngestReport:
     indexed: list[str] = field(default_factory=list)
@@ -80,7 +91,7 @@ class Ingestor:
 
     @property
     def fingerprint(self) -> str:
-        return f"{self._options.fingerprint()}|{self._embedder.name}|{self._tokenizer.version}"
+        return index_fingerprint(self._options, self._embedder, self._tokenizer)
 
     def run(self, notes_dir: Path, *, rebuild: bool = False) -> IngestReport:
         started = time.perf_counter()
@@ -88,6 +99,12 @@ class Ingestor:
         if rebuild or self._store.get_meta("fingerprint") != self.fingerprint:
             self._reset()
             report.rebuilt = True
+        elif problem := self._vectors.probe():
+            # Writing into an index that cannot be read would hide the damage: stop, say how.
+            raise VectorIndexBroken(
+                f"the vector index cannot be read ({problem}); `notesbot ingest --rebuild` "
+                "rebuilds it from the notes"
+            )
         elif self._store.get_meta("dirty") == "1":
             report.repaired = self._reconcile()
         self._store.set_meta("dirty", "1")

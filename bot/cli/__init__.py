@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import answer_commands, bot_commands, index_commands
+from bot.cli import answer_commands, bot_commands, index_commands, ops_commands
 
 
 def make_app() -> typer.Typer:
@@ -12,6 +12,7 @@ def make_app() -> typer.Typer:
     index_commands.register(app)
     answer_commands.register(app)
     bot_commands.register(app)
+    ops_commands.register(app)
     return app
 
 

@@ -13,7 +13,7 @@ from bot.cli.common import DataOpt, JsonOpt, NotesOpt, err, load_settings, out, 
 from bot.core.catalog import build_catalog, paper_to_json
 from bot.core.models import Hit
 from bot.wiring import IndexBusy, chunking_options, make_searcher, open_index, writer_lock
-from ingest.pipeline import Ingestor, IngestReport
+from ingest.pipeline import Ingestor, IngestReport, VectorIndexBroken
 from ingest.progress import make_progress
 
 
@@ -53,6 +53,9 @@ def ingest(
     except IndexBusy as exc:
         err.print(f"[red]{exc}[/]")
         raise typer.Exit(3) from exc
+    except VectorIndexBroken as exc:
+        err.print(f"[red]{exc}[/]", highlight=False)
+        raise typer.Exit(1) from exc
     except OSError as exc:
         err.print(f"[red]could not write the index in {settings.data_dir}:[/] {exc}")
         raise typer.Exit(1) from exc

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -14,6 +15,7 @@ from bot.index.store import NotesStore
 from bot.index.tokenizer import JapaneseTokenizer
 from bot.index.vectors import ChromaVectors
 
+log = logging.getLogger(__name__)
 _CANDIDATES = 100
 
 
@@ -57,7 +59,7 @@ class Searcher:
         dense = []
         if dense_weight > 0 or not lexical:
             # An embedder that can't help costs nothing: no model load, no kNN.
-            dense = self._vectors.query(self._embedder.embed_query(query), n)
+            dense = self._vector_hits(query, n)
             dense_weight = dense_weight or 1.0
         fused = fuse(
             {"lexical": lexical, "dense": dense},
@@ -77,6 +79,14 @@ class Searcher:
             for i, (chunk, score) in enumerate(dedupe(ranked)[:k])
         ]
         return self._with_relevance(hits, tokens, bm25)
+
+    def _vector_hits(self, query: str, n: int) -> list[tuple[str, float]]:
+        """Vector hits; if the embedder or Chroma fails, BM25 alone still answers."""
+        try:
+            return self._vectors.query(self._embedder.embed_query(query), n)
+        except Exception as exc:
+            log.warning("dense retrieval failed, using BM25 only: %s", exc.__class__.__name__)
+            return []
 
     def _with_relevance(
         self, hits: list[Hit], tokens: list[str], bm25: BM25Index | None

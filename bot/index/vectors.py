@@ -110,6 +110,20 @@ class ChromaVectors:
     def count(self) -> int:
         return self._collection.count()
 
+    def probe(self) -> str | None:
+        """None if Chroma can count and search what it stores, else what went wrong."""
+        try:
+            if self.count() == 0:
+                return None
+            stored = self._collection.get(limit=1, include=["embeddings"])
+            vector = list(stored["embeddings"][0])
+            found = self.query(vector, 1)
+        except Exception as exc:
+            return f"{exc.__class__.__name__}: {str(exc)[-160:]}"
+        if not found or found[0][0] != stored["ids"][0]:
+            return "a stored vector does not find itself"
+        return None
+
     def reset(self) -> None:
         try:
             self._client.delete_collection(self._name)

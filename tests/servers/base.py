@@ -52,6 +52,8 @@ class ThreadedServer:
         self._loop.call_soon_threadsafe(func)
 
     def stop(self) -> None:
+        if not self._thread.is_alive():
+            return  # stopped already (a test may stop a peer early to take it down)
         if self._runner is not None:
             # A handler still hanging (a fault under test) must not fail the teardown.
             with contextlib.suppress(Exception):
