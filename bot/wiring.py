@@ -20,6 +20,7 @@ from bot.core.summaries import Summarizer
 from bot.index.bm25 import BM25Loader
 from bot.index.embedders import Embedder, LocalEmbedder, OpenAIEmbedder
 from bot.index.reader import IndexReader
+from bot.index.rerankers import CrossEncoderReranker, Reranker, VLLMReranker
 from bot.index.search import DenseWeights, Searcher
 from bot.index.store import NotesStore
 from bot.index.tokenizer import JapaneseTokenizer
@@ -85,6 +86,16 @@ def chunking_options(settings: Settings) -> ChunkingOptions:
     return ChunkingOptions(max_chars=settings.chunk_max_chars, min_chars=settings.chunk_min_chars)
 
 
+def make_reranker(settings: Settings) -> Reranker | None:
+    if settings.reranker == "cross-encoder" and settings.reranker_model:
+        return CrossEncoderReranker(settings.reranker_model)
+    if settings.reranker == "vllm" and settings.reranker_url:
+        key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+        return VLLMReranker(base_url=settings.reranker_url, model=settings.reranker_model,
+                            timeout=settings.llm_timeout, api_key=key)
+    return None
+
+
 def make_searcher(settings: Settings, index: Index) -> Searcher:
     return Searcher(
         store=index.store,
@@ -93,6 +104,7 @@ def make_searcher(settings: Settings, index: Index) -> Searcher:
         embedder=index.embedder,
         tokenizer=index.tokenizer,
         dense=DenseWeights(ja=settings.dense_weight_ja, en=settings.dense_weight_en),
+        reranker=make_reranker(settings),
     )
 
 

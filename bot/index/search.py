@@ -7,16 +7,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from bot.core.fusion import FusionWeights, boost, dedupe, dense_weight_for, fuse
-from bot.core.models import Hit
+from bot.core.models import Chunk, Hit
 from bot.core.relevance import coverage, idf
 from bot.index.bm25 import BM25Index
 from bot.index.embedders import Embedder
+from bot.index.rerankers import Reranker
 from bot.index.store import NotesStore
 from bot.index.tokenizer import JapaneseTokenizer
 from bot.index.vectors import ChromaVectors
 
 log = logging.getLogger(__name__)
 _CANDIDATES = 100
+RERANK_DEPTH = 20  # the reranker reorders this many of the best fused candidates
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +38,7 @@ class Searcher:
         tokenizer: JapaneseTokenizer,
         dense: DenseWeights = DenseWeights(),
         boosts: FusionWeights = FusionWeights(),  # noqa: B008
+        reranker: Reranker | None = None,
     ) -> None:
         self._store = store
         self._bm25 = bm25
@@ -44,6 +47,7 @@ class Searcher:
         self._tokenizer = tokenizer
         self._dense = dense
         self._boosts = boosts
+        self._reranker = reranker
 
     def search(self, query: str, k: int = 5) -> list[Hit]:
         query = query.strip()
@@ -74,11 +78,25 @@ class Searcher:
             key=lambda pair: pair[1],
             reverse=True,
         )
-        hits = [
-            Hit(rank=i + 1, score=score, chunk=chunk)
-            for i, (chunk, score) in enumerate(dedupe(ranked)[:k])
-        ]
+        best = self._reranked(query, dedupe(ranked), k)
+        hits = [Hit(rank=i + 1, score=score, chunk=chunk) for i, (chunk, score) in enumerate(best)]
         return self._with_relevance(hits, tokens, bm25)
+
+    def _reranked(
+        self, query: str, ranked: list[tuple[Chunk, float]], k: int
+    ) -> list[tuple[Chunk, float]]:
+        """The reranker's order of the top candidates; the fused order if it fails."""
+        if self._reranker is None or len(ranked) < 2:
+            return ranked[:k]
+        head = ranked[: max(k, RERANK_DEPTH)]
+        try:
+            scores = self._reranker.scores(query, [chunk.text for chunk, _ in head])
+        except Exception as exc:
+            log.warning("reranker %s failed, keeping fused order: %s", self._reranker.name,
+                        exc.__class__.__name__)
+            return ranked[:k]
+        order = sorted(range(len(head)), key=lambda i: scores[i], reverse=True)
+        return [(head[i][0], scores[i]) for i in order][:k]
 
     def _vector_hits(self, query: str, n: int) -> list[tuple[str, float]]:
         """Vector hits; if the embedder or Chroma fails, BM25 alone still answers."""

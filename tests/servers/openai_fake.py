@@ -74,12 +74,13 @@ class FakeOpenAI:
     def __init__(self) -> None:
         self.requests: list[Recorded] = []
         self.responder: Callable[[dict[str, Any]], str] = lambda body: "Fake answer [1]."
-        self._scripts: dict[str, list[Reply | Fault]] = {"chat": [], "embeddings": []}
+        self._scripts: dict[str, list[Reply | Fault]] = {"chat": [], "embeddings": [], "rerank": []}
         self._lock = threading.Lock()
         app = web.Application()
         app.router.add_get("/v1/models", self._models)
         app.router.add_post("/v1/chat/completions", self._chat)
         app.router.add_post("/v1/embeddings", self._embeddings)
+        app.router.add_post("/v1/rerank", self._rerank)
         self._server = ThreadedServer(app)
 
     @property
@@ -101,6 +102,10 @@ class FakeOpenAI:
     def script_embeddings(self, *faults: Fault) -> None:
         with self._lock:
             self._scripts["embeddings"].extend(faults)
+
+    def script_rerank(self, *faults: Fault) -> None:
+        with self._lock:
+            self._scripts["rerank"].extend(faults)
 
     def chat_requests(self) -> list[dict[str, Any]]:
         with self._lock:
@@ -133,6 +138,21 @@ class FakeOpenAI:
             for i, text in enumerate(inputs)
         ]
         return web.json_response({"object": "list", "data": data, "model": body.get("model")})
+
+    async def _rerank(self, request: web.Request) -> web.Response:
+        """vLLM's rerank API; the score is how often the query's last word occurs (testable)."""
+        body = await self._record(request)
+        fault = self._next("rerank")
+        if isinstance(fault, Fault):
+            return await _fault(request, fault)
+        word = body["query"].split()[-1].lower()
+        results = [
+            {"index": i, "relevance_score": float(doc.lower().count(word)), "document": None}
+            for i, doc in enumerate(body["documents"])
+        ]
+        results.sort(key=lambda r: r["relevance_score"], reverse=True)
+        return web.json_response({"id": "rerank-fake", "model": body.get("model"),
+                                  "results": results})
 
     async def _chat(self, request: web.Request) -> web.StreamResponse:
         body = await self._record(request)
