@@ -43,6 +43,8 @@ from bot.index.search import DenseWeights, Searcher
 from bot.wiring import Index, open_index, writer_lock
 
 T = TypeVar("T")
+Result = tuple[int, float, dict[str, list[float]]]
+BENCH_ROOT = Path(__file__).resolve().parents[1]
 LAYOUT = 1  # bump when the synthetic corpus changes
 BATCH = 5_000
 STEPS = ("tokenize", "bm25s", "embed query", "Chroma kNN", "search ja default", "search dense")
@@ -59,6 +61,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--jsquad", type=Path, default=JSQUAD_DIR)
     parser.add_argument("--work", type=Path, default=WORK_DIR / "latency")
     parser.add_argument("--rebuild", action="store_true", help="rebuild cached indexes")
+    parser.add_argument("--chroma", choices=["embedded", "server"], default="embedded",
+                        help="server: a `chroma run` on 127.0.0.1 started by the script")
+    parser.add_argument("--json-out", type=Path, help="also write p50/p95 per step here")
     return parser.parse_args()
 
 
@@ -175,18 +180,40 @@ def measure(
 
 def main() -> int:
     args = parse_args()
+    server = None
+    if args.chroma == "server":
+        sys.path.insert(0, str(BENCH_ROOT))
+        from tests.servers.chroma import ChromaServer  # the same `chroma run` the tests use
+
+        server = ChromaServer(args.work / "chroma-server")
+        server.start()
+    try:
+        results = run(args, server)
+    finally:
+        if server is not None:
+            server.stop()
+    print_results(results, args.dense_ja, args.queries, args.chroma)
+    if args.json_out:
+        write_json(args.json_out, args.chroma, results)
+    return 0
+
+
+def run(args: argparse.Namespace, server: object | None) -> list[Result]:
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     paragraphs, questions = load_jsquad(args.jsquad)
     queries = [q.text for q in sample_questions(questions, args.queries, args.seed)]
     originals = [copy_chunk(i, 0, p) for i, p in enumerate(paragraphs)]
     base: tuple[list[list[str]], np.ndarray] | None = None
-    results: list[tuple[int, float, dict[str, list[float]]]] = []
+    results: list[Result] = []
     for size in sizes:
-        data_dir = args.work / f"size-{size}"
-        settings = make_settings(args.work / "no-notes", data_dir)
+        data_dir = args.work / f"{'server-' if server else ''}size-{size}"
+        remote = {"chroma_host": server.host, "chroma_port": server.port,  # type: ignore[attr-defined]
+                  "chroma_collection": f"latency-{size}"} if server else {}
+        settings = make_settings(args.work / "no-notes", data_dir, **remote)
         marker = data_dir / "synthetic.json"
         bm25_params = [settings.bm25_k1, settings.bm25_b]
-        want = {"layout": LAYOUT, "size": size, "noise": args.noise, "bm25": bm25_params}
+        want = {"layout": LAYOUT, "size": size, "noise": args.noise, "bm25": bm25_params,
+                "chroma": args.chroma}
         if args.rebuild:
             shutil.rmtree(data_dir, ignore_errors=True)
         index = open_index(settings)
@@ -211,13 +238,21 @@ def main() -> int:
             results.append((size, build_seconds, samples))
         finally:
             index.close()
-    print_results(results, args.dense_ja, len(queries))
-    return 0
+    return results
 
 
-def print_results(
-    results: list[tuple[int, float, dict[str, list[float]]]], dense_ja: float, n: int
-) -> None:
+def write_json(path: Path, chroma: str, results: list[Result]) -> None:
+    rows = [
+        {"chroma": chroma, "chunks": size, "build_s": round(secs, 1),
+         **{f"{step} {q}": round(percentile(s[step], q) * 1000, 3)
+            for step in STEPS for q in (50, 95)}}
+        for size, secs, s in results
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(rows, indent=2))
+
+
+def print_results(results: list[Result], dense_ja: float, n: int, chroma: str) -> None:
     def p(values: list[float], q: float) -> float:
         return percentile(values, q) * 1000
 
@@ -237,7 +272,8 @@ def print_results(
             ]
         )
     print(
-        f"Search latency: {n} JSQuAD questions (seed 0), k=10, 100 candidates per list; "
+        f"Search latency ({chroma} Chroma): {n} JSQuAD questions (seed 0), k=10, "
+        "100 candidates per list; "
         f"'search dense' forces Japanese dense weight {dense_ja:g}\n"
     )
     print(markdown_table(header, rows))
