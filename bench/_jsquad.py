@@ -9,8 +9,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot import wiring
 from bot.config import Settings
-from bot.wiring import Index, chunking_options
+from bot.wiring import Index
 from ingest.pipeline import Ingestor
 from ingest.progress import PlainProgress, ProgressReporter
 
@@ -88,18 +89,7 @@ def make_settings(notes_dir: Path, data_dir: Path, **overrides: object) -> Setti
 def make_ingestor(
     settings: Settings, index: Index, progress: ProgressReporter | None = None
 ) -> Ingestor:
-    return Ingestor(
-        store=index.store,
-        vectors=index.vectors,
-        embedder=index.embedder,
-        tokenizer=index.tokenizer,
-        data_dir=settings.data_dir,
-        options=chunking_options(settings),
-        bm25_k1=settings.bm25_k1,
-        bm25_b=settings.bm25_b,
-        max_bytes=settings.max_file_bytes,
-        progress=progress or PlainProgress(),
-    )
+    return wiring.make_ingestor(settings, index, progress or PlainProgress())
 
 
 def percentile(values: list[float], q: float) -> float:

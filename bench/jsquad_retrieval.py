@@ -31,8 +31,7 @@ from _jsquad import (
 from bot.config import Settings
 from bot.core.fusion import dense_weight_for
 from bot.core.text import is_japanese
-from bot.index.bm25 import BM25Loader
-from bot.index.search import DenseWeights, Searcher
+from bot.index.search import Searcher
 from bot.wiring import Index, make_searcher, open_index, writer_lock
 
 CUTOFFS = (1, 5, 10)
@@ -92,14 +91,7 @@ def evaluate(
 
 
 def weighted_searcher(settings: Settings, index: Index, ja: float) -> Searcher:
-    return Searcher(
-        store=index.store,
-        bm25=BM25Loader(settings.data_dir),
-        vectors=index.vectors,
-        embedder=index.embedder,
-        tokenizer=index.tokenizer,
-        dense=DenseWeights(ja=ja, en=settings.dense_weight_en),
-    )
+    return make_searcher(settings.model_copy(update={"dense_weight_ja": ja}), index)
 
 
 def fmt(value: float | None) -> str:

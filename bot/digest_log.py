@@ -8,11 +8,11 @@ and may be tried again the same period, a bounded number of times.
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from bot.sqlite import Database
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS digest_runs(
@@ -31,78 +31,65 @@ def _now() -> str:
 
 class DigestLog:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(
-            path, timeout=30, isolation_level=None, check_same_thread=False
-        )
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(_SCHEMA)
+        self._database = Database(path, _SCHEMA)
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        self._database.close()
 
     def begin(self, target: str, period: str, *, max_attempts: int) -> bool:
         """Claim the run; False if it is done, in progress, or out of attempts."""
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                row = self._db.execute(
-                    "SELECT status, attempts FROM digest_runs WHERE target=? AND period=?",
-                    (target, period),
-                ).fetchone()
-                if row is not None and (row[0] != "failed" or row[1] >= max_attempts):
-                    return False
-                attempts = (row[1] if row else 0) + 1
-                self._db.execute(
-                    "INSERT OR REPLACE INTO digest_runs VALUES(?, ?, 'posting', ?, ?, NULL)",
-                    (target, period, attempts, _now()),
-                )
-                return True
-            finally:
-                self._db.execute("COMMIT")
+        with self._database.transaction() as db:
+            row = db.execute(
+                "SELECT status, attempts FROM digest_runs WHERE target=? AND period=?",
+                (target, period),
+            ).fetchone()
+            if row is not None and (row[0] != "failed" or row[1] >= max_attempts):
+                return False
+            attempts = (row[1] if row else 0) + 1
+            db.execute(
+                "INSERT OR REPLACE INTO digest_runs VALUES(?, ?, 'posting', ?, ?, NULL)",
+                (target, period, attempts, _now()),
+            )
+            return True
 
     def posted(self, target: str, period: str, keys: Iterable[str]) -> None:
         now = _now()
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            self._db.execute(
+        with self._database.transaction() as db:
+            db.execute(
                 "UPDATE digest_runs SET status='posted', at=? WHERE target=? AND period=?",
                 (now, target, period),
             )
-            self._db.executemany(
+            db.executemany(
                 "INSERT INTO digest_items VALUES(?, ?, ?, ?)",
                 [(target, period, key, now) for key in keys],
             )
-            self._db.execute("COMMIT")
 
     def failed(self, target: str, period: str, error: str) -> None:
-        with self._lock:
-            self._db.execute(
+        with self._database.locked() as db:
+            db.execute(
                 "UPDATE digest_runs SET status='failed', error=? WHERE target=? AND period=?",
                 (error[:500], target, period),
             )
 
     def status(self, target: str, period: str) -> str | None:
-        with self._lock:
-            row = self._db.execute(
+        with self._database.locked() as db:
+            row = db.execute(
                 "SELECT status FROM digest_runs WHERE target=? AND period=?", (target, period)
             ).fetchone()
         return row[0] if row else None
 
     def last_posted(self, target: str) -> str | None:
         """When the last digest reached this target (new papers are those seen after it)."""
-        with self._lock:
-            row = self._db.execute(
+        with self._database.locked() as db:
+            row = db.execute(
                 "SELECT max(at) FROM digest_runs WHERE target=? AND status='posted'", (target,)
             ).fetchone()
         return row[0]
 
     def recent_keys(self, target: str, days: int) -> set[str]:
         cutoff = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="seconds")
-        with self._lock:
-            rows = self._db.execute(
+        with self._database.locked() as db:
+            rows = db.execute(
                 "SELECT paper_key FROM digest_items WHERE target=? AND at >= ?", (target, cutoff)
             )
             return {row[0] for row in rows}

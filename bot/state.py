@@ -10,14 +10,11 @@ Every call is one short statement (WAL journal): cheap enough to run on the even
 
 from __future__ import annotations
 
-import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.core.answers import Turn
+from bot.sqlite import Database
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS claims(
@@ -41,23 +38,11 @@ def _now() -> str:
 
 class StateStore:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Bots may call from the loop thread and from executors; one lock keeps it simple.
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(
-            path, timeout=30, isolation_level=None, check_same_thread=False
-        )
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(_SCHEMA)
+        self._database = Database(path, _SCHEMA)
+        self._sql = self._database.locked
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
-    @contextmanager
-    def _sql(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            yield self._db
+        self._database.close()
 
     # --- exactly once ---
     def claim(self, kind: str, key: str) -> bool:

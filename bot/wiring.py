@@ -25,6 +25,8 @@ from bot.index.search import DenseWeights, Searcher
 from bot.index.store import NotesStore
 from bot.index.tokenizer import JapaneseTokenizer
 from bot.index.vectors import ChromaVectors, connect_chroma
+from ingest.pipeline import Ingestor
+from ingest.progress import ProgressReporter
 
 
 class IndexBusy(RuntimeError):
@@ -84,6 +86,21 @@ def open_index(settings: Settings) -> Index:
 
 def chunking_options(settings: Settings) -> ChunkingOptions:
     return ChunkingOptions(max_chars=settings.chunk_max_chars, min_chars=settings.chunk_min_chars)
+
+
+def make_ingestor(settings: Settings, index: Index, progress: ProgressReporter) -> Ingestor:
+    return Ingestor(
+        store=index.store,
+        vectors=index.vectors,
+        embedder=index.embedder,
+        tokenizer=index.tokenizer,
+        data_dir=settings.data_dir,
+        options=chunking_options(settings),
+        bm25_k1=settings.bm25_k1,
+        bm25_b=settings.bm25_b,
+        max_bytes=settings.max_file_bytes,
+        progress=progress,
+    )
 
 
 def make_reranker(settings: Settings) -> Reranker | None:

@@ -9,8 +9,8 @@ from bot.core.llm import ChatModel
 from bot.index.bm25 import BM25Index
 from bot.index.embedders import Embedder
 from bot.index.search import Searcher
-from bot.wiring import Index, Runtime, build_runtime, chunking_options, make_searcher, open_index
-from ingest.pipeline import Ingestor, IngestReport
+from bot.wiring import Index, Runtime, build_runtime, make_ingestor, make_searcher, open_index
+from ingest.pipeline import IngestReport
 from ingest.progress import PlainProgress
 
 
@@ -27,18 +27,8 @@ def open_with(settings: Settings, embedder: Embedder) -> Index:
 def run_ingest(settings: Settings, embedder: Embedder, *, rebuild: bool = False) -> IngestReport:
     index = open_with(settings, embedder)
     try:
-        return Ingestor(
-            store=index.store,
-            vectors=index.vectors,
-            embedder=index.embedder,
-            tokenizer=index.tokenizer,
-            data_dir=settings.data_dir,
-            options=chunking_options(settings),
-            bm25_k1=settings.bm25_k1,
-            bm25_b=settings.bm25_b,
-            max_bytes=settings.max_file_bytes,
-            progress=PlainProgress(),
-        ).run(settings.notes_dir, rebuild=rebuild)
+        ingestor = make_ingestor(settings, index, PlainProgress())
+        return ingestor.run(settings.notes_dir, rebuild=rebuild)
     finally:
         index.close()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 from pydantic import SecretStr
@@ -208,10 +208,8 @@ async def test_rate_limited_update_is_retried_and_lands(world):
 
 async def test_a_failure_ends_in_one_apology_not_silence(world):
     world.fake.fail_next("chat.update", Fail(error="internal_error"))
-    world.bot.conversation.policy = world.bot.conversation.policy.__class__(
-        allow=world.bot.conversation.policy.allow, limiter=world.bot.conversation.policy.limiter,
-        draft_interval=60,
-    )
+    # No drafts: the first chat.update is the final answer, which the fake fails.
+    world.bot.conversation.policy = replace(world.bot.conversation.policy, draft_interval=60)
     await ask(world, mention("Sentence-BERT とは", user=ALLOWED, channel=CHANNEL,
                              ts=world.fake.next_ts()))
     for _ in range(200):

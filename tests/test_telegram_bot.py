@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 from pydantic import SecretStr
 from telegram import Update
 
+from bot.core.access import Allowlist
 from bot.core.phrases import phrase
 from bot.platforms.telegram import TelegramBot, build_telegram
 from bot.state import StateStore
@@ -181,10 +182,8 @@ async def test_unparsable_html_is_resent_as_plain_text(world):
 
 async def test_twenty_users_at_once_get_twenty_answers(world):
     users = list(range(5000, 5020))
-    world.bot.handlers._policy = world.bot.handlers._policy.__class__(
-        allow=world.bot.handlers._policy.allow.__class__.of(users=users),
-        limiter=world.bot.handlers._policy.limiter,
-    )
+    handlers = world.bot.handlers
+    handlers._policy = replace(handlers._policy, allow=Allowlist.of(users=users))
     for user_id in users:
         world.fake.push_update(private_text("Transformer はなぜ学習が速い？", user_id=user_id))
     for user_id in users:

@@ -12,8 +12,8 @@ import typer
 from bot.cli.common import DataOpt, JsonOpt, NotesOpt, err, load_settings, out, require_index
 from bot.core.catalog import build_catalog, paper_to_json
 from bot.core.models import Hit
-from bot.wiring import IndexBusy, chunking_options, make_searcher, open_index, writer_lock
-from ingest.pipeline import Ingestor, IngestReport, VectorIndexBroken
+from bot.wiring import IndexBusy, make_ingestor, make_searcher, open_index, writer_lock
+from ingest.pipeline import IngestReport, VectorIndexBroken
 from ingest.progress import make_progress
 
 
@@ -38,18 +38,9 @@ def ingest(
     index = open_index(settings)
     try:
         with writer_lock(settings.data_dir):
-            report = Ingestor(
-                store=index.store,
-                vectors=index.vectors,
-                embedder=index.embedder,
-                tokenizer=index.tokenizer,
-                data_dir=settings.data_dir,
-                options=chunking_options(settings),
-                bm25_k1=settings.bm25_k1,
-                bm25_b=settings.bm25_b,
-                max_bytes=settings.max_file_bytes,
-                progress=make_progress(sys.stderr),
-            ).run(settings.notes_dir, rebuild=rebuild)
+            report = make_ingestor(settings, index, make_progress(sys.stderr)).run(
+                settings.notes_dir, rebuild=rebuild
+            )
     except IndexBusy as exc:
         err.print(f"[red]{exc}[/]")
         raise typer.Exit(3) from exc

@@ -12,16 +12,16 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
-from bot.core.access import Allowlist, RateLimiter
 from bot.core.answers import Lang
 from bot.core.assistant import Assistant
 from bot.core.digest import Digest
 from bot.core.phrases import phrase
 from bot.digest_service import DigestPlanner
+from bot.platforms.policy import BotPolicy
 from bot.platforms.relay import EditBudget
 from bot.platforms.slack.blocks import FEEDBACK_DOWN, FEEDBACK_UP, digest_blocks
 from bot.platforms.slack.commands import SlackCommands
-from bot.platforms.slack.handlers import SlackConversation, SlackPolicy
+from bot.platforms.slack.handlers import SlackConversation
 from bot.state import StateStore
 
 log = logging.getLogger(__name__)
@@ -52,11 +52,8 @@ def build_slack(
         request_verification_enabled=http,
         process_before_response=False,  # ack first, answer after
     )
-    policy = SlackPolicy(
-        allow=Allowlist.of(settings.slack_allowed_users, settings.slack_allowed_channels),
-        limiter=RateLimiter(per_minute=settings.user_questions_per_minute),
-        draft_interval=settings.draft_interval,
-        history_turns=settings.history_turns,
+    policy = BotPolicy.from_settings(
+        settings, users=settings.slack_allowed_users, chats=settings.slack_allowed_channels
     )
     conversation = SlackConversation(
         assistant=assistant,

@@ -15,12 +15,12 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.core.access import Allowlist, RateLimiter
 from bot.core.answers import Answer, Lang, Turn
 from bot.core.assistant import Assistant
 from bot.core.phrases import phrase
 from bot.core.text import language_of
 from bot.platforms.inflight import InFlight
+from bot.platforms.policy import BotPolicy
 from bot.platforms.relay import EditBudget, relay
 from bot.platforms.slack.blocks import (
     answer_messages,
@@ -32,14 +32,6 @@ from bot.state import StateStore
 log = logging.getLogger(__name__)
 Ack = Callable[..., Awaitable[Any]]
 SETTING = "NOTESBOT_SLACK_ALLOWED_USERS"
-
-
-@dataclass(frozen=True, slots=True)
-class SlackPolicy:
-    allow: Allowlist
-    limiter: RateLimiter
-    draft_interval: float = 1.0
-    history_turns: int = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +50,7 @@ class SlackConversation:
         assistant: Assistant,
         state: StateStore,
         client: AsyncWebClient,
-        policy: SlackPolicy,
+        policy: BotPolicy,
         budget: EditBudget,
     ) -> None:
         self._assistant = assistant

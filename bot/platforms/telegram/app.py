@@ -15,11 +15,11 @@ from telegram.ext import (
 )
 
 from bot.config import Settings
-from bot.core.access import Allowlist, RateLimiter
 from bot.core.assistant import Assistant
 from bot.core.digest import Digest
 from bot.digest_service import DigestPlanner
-from bot.platforms.telegram.handlers import TelegramHandlers, TelegramPolicy
+from bot.platforms.policy import BotPolicy
+from bot.platforms.telegram.handlers import TelegramHandlers
 from bot.platforms.telegram.render import digest_html
 from bot.platforms.telegram.sender import ChatPacer, Sender
 from bot.state import StateStore
@@ -63,13 +63,9 @@ def build_telegram(
             files = settings.telegram_base_url.rstrip("/").removesuffix("/bot") + "/file/bot"
             builder = builder.base_file_url(files)
     application = builder.build()
-    policy = TelegramPolicy(
-        allow=Allowlist.of(settings.telegram_allowed_users, settings.telegram_allowed_chats),
-        limiter=RateLimiter(per_minute=settings.user_questions_per_minute),
-        draft_interval=max(1.0, settings.draft_interval),  # ≤ 1 edit per second per chat
-        history_turns=settings.history_turns,
-        timezone=settings.digest_timezone,
-        digest_lang=settings.summary_language,
+    policy = BotPolicy.from_settings(  # ≤ 1 edit per second per chat
+        settings, users=settings.telegram_allowed_users, chats=settings.telegram_allowed_chats,
+        min_interval=1.0,
     )
     sender = Sender(bot=application.bot, pacer=ChatPacer(interval=1.0))
     handlers = TelegramHandlers(

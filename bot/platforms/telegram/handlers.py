@@ -8,7 +8,6 @@ apology, never silence.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -16,13 +15,13 @@ from telegram import Message, Update
 from telegram.constants import ChatAction, ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.core.access import Allowlist, RateLimiter
 from bot.core.answers import Lang, Turn
 from bot.core.assistant import Assistant
 from bot.core.phrases import phrase
 from bot.core.text import language_of
 from bot.digest_service import DigestPlanner
 from bot.platforms.inflight import InFlight
+from bot.platforms.policy import BotPolicy
 from bot.platforms.relay import relay
 from bot.platforms.telegram.render import answer_html, digest_html, hits_html, summary_html
 from bot.platforms.telegram.sender import Sender
@@ -33,16 +32,6 @@ Context = ContextTypes.DEFAULT_TYPE
 SETTING = "NOTESBOT_TELEGRAM_ALLOWED_USERS"
 
 
-@dataclass(frozen=True, slots=True)
-class TelegramPolicy:
-    allow: Allowlist
-    limiter: RateLimiter
-    draft_interval: float = 1.0
-    history_turns: int = 6
-    timezone: str = "Asia/Tokyo"
-    digest_lang: Lang = "ja"
-
-
 class TelegramHandlers:
     def __init__(
         self,
@@ -50,7 +39,7 @@ class TelegramHandlers:
         assistant: Assistant,
         state: StateStore,
         sender: Sender,
-        policy: TelegramPolicy,
+        policy: BotPolicy,
         digests: DigestPlanner | None = None,
     ) -> None:
         self._assistant = assistant
