@@ -16,12 +16,15 @@ pytestmark = pytest.mark.slow
 NOTESBOT = Path(sys.executable).with_name("notesbot")
 
 
-def notesbot(*args: str, data: Path, notes: Path = SAMPLE_NOTES) -> subprocess.CompletedProcess:
+def notesbot(
+    *args: str, data: Path, notes: Path = SAMPLE_NOTES, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
         "NOTESBOT_NOTES_DIR": str(notes),
         "NOTESBOT_DATA_DIR": str(data),
         "HF_HUB_OFFLINE": "1",
+        **(env or {}),
     }
     return subprocess.run(
         [str(NOTESBOT), *args], env=env, capture_output=True, text=True, timeout=300
@@ -141,3 +144,17 @@ def test_chat_remembers_the_conversation_and_forgets_on_new(data):
     assert "SIGIR 2020" in answers[1], "the follow-up used the first question's words"
     assert "(conversation forgotten)" in result.stderr
     assert "Attention Is All You Need" in answers[2], "/paper summarizes"
+
+
+def test_eval_answers_measures_citation_validity_with_a_model(data, openai_server):
+    from tests.servers.openai_fake import MODEL
+
+    env = {"NOTESBOT_LLM_BASE_URL": openai_server.base_url, "NOTESBOT_LLM_MODEL": MODEL}
+    eval_file = str(SAMPLE_NOTES.parent / "eval.jsonl")
+    openai_server.responder = lambda body: "ノートによるとそうです [1]。"
+    good = notesbot("eval", eval_file, "--answers", "--json", data=data, env=env)
+    assert good.returncode == 0, good.stderr
+    assert json.loads(good.stdout)["citation_validity"] == 1.0
+    openai_server.responder = lambda body: "でっち上げ [9] https://evil.example/x"
+    bad = notesbot("eval", eval_file, "--answers", "--json", data=data, env=env)
+    assert json.loads(bad.stdout)["citation_validity"] == 0.0
