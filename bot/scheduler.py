@@ -63,4 +63,6 @@ class DigestScheduler:
     async def stop(self, timeout: float) -> None:
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
+        if self._tasks:  # the catch-up run, even if it has not begun yet
+            await asyncio.wait(self._tasks, timeout=timeout)
         await self._inflight.wait_idle(timeout)  # a digest half-posted would be lost

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.config import Settings
@@ -82,3 +84,13 @@ def write_synthetic_notes(folder: Path, *, files: int, sections: int, seed: int 
 def runtime_for(settings: Settings, embedder: Embedder, chat: ChatModel | None = None) -> Runtime:
     """The real assistant over a built index, sharing the session's embedder."""
     return build_runtime(settings, index=open_with(settings, embedder), chat=chat)
+
+
+async def eventually(check: Callable[[], bool], timeout: float = 5.0) -> bool:
+    """Poll ``check`` until it holds (work that lands just after what the test waited for)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not check():
+        if asyncio.get_running_loop().time() > deadline:
+            return False
+        await asyncio.sleep(0.02)
+    return True

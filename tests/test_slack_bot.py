@@ -13,7 +13,7 @@ from bot.platforms.slack import SlackBot, build_slack
 from bot.state import StateStore
 from tests.servers.slack_events import block_action, event_callback, mention, message, slash_command
 from tests.servers.slack_fake import BOT_USER, Fail, FakeSlack
-from tests.support import runtime_for
+from tests.support import eventually, runtime_for
 
 ALLOWED, STRANGER, CHANNEL = "UALLOWED", "USTRANGER", "CGENERAL"
 
@@ -105,6 +105,7 @@ async def test_dm_gets_an_answer_and_remembers_it(world):
     (answer,) = await final_answer(world)
     assert "paper-notes.txt" in block_text(answer["blocks"])
     assert world.fake.calls_to("chat.postMessage")[0].get("thread_ts") is None, "DMs: top level"
+    assert await eventually(lambda: len(world.state.history("slack", "DALLOWED", 10)) == 2)
     assert [t.role for t in world.state.history("slack", "DALLOWED", 10)] == ["user", "assistant"]
 
 

@@ -22,7 +22,7 @@ from tests.servers.telegram_updates import (
     private_text,
     reply_to_bot,
 )
-from tests.support import runtime_for
+from tests.support import eventually, runtime_for
 
 ALLOWED, STRANGER, GROUP = 111, 222, -100500
 PLACEHOLDERS = {phrase("thinking", "ja"), phrase("thinking", "en")}
@@ -95,6 +95,8 @@ async def test_dm_gets_a_streamed_answer_with_sources(world):
     assert answer["link_preview_options"] == {"is_disabled": True}
     actions = world.fake.calls_to("sendChatAction")
     assert actions and actions[0]["action"] == "typing"
+    # The turn is stored just after the final edit lands.
+    assert await eventually(lambda: len(world.state.history("telegram", str(ALLOWED), 10)) == 2)
     assert [t.role for t in world.state.history("telegram", str(ALLOWED), 10)] == [
         "user", "assistant"
     ]
@@ -127,7 +129,7 @@ async def test_paper_command_gives_140_characters_and_a_link(world):
 async def test_new_forgets_and_search_lists_passages(world):
     world.fake.push_update(private_text("Sentence-BERT とは", user_id=ALLOWED))
     await final_messages(world, ALLOWED)
-    assert len(world.state.history("telegram", str(ALLOWED), 10)) == 2
+    assert await eventually(lambda: len(world.state.history("telegram", str(ALLOWED), 10)) == 2)
     world.fake.push_update(command("new", chat_id=ALLOWED, user_id=ALLOWED))
     _, forgotten = await final_messages(world, ALLOWED, 2)
     assert forgotten["text"] == phrase("forgotten", "ja")
