@@ -164,3 +164,31 @@ async def test_new_papers_come_before_resurfaced_ones(settings, embedder, fakes)
     parts.close()
     assert digest.items[0].summary.paper.startswith("Mamba") and digest.items[0].new
     assert all(not item.new for item in digest.items[1:]) and len(digest.items) > 1
+
+
+@pytest.mark.parametrize("when_empty", ["message", "skip"])
+async def test_no_papers_posts_a_short_note_or_skips(tmp_path, embedder, fakes, when_empty):
+    slack, _ = fakes
+    notes = tmp_path / "plain-notes"
+    notes.mkdir()
+    (notes / "todo.md").write_text("# 買い物\n\n牛乳と卵を買う。\n", encoding="utf-8")
+    base = settings_for(notes, tmp_path / "plain-data")
+    run_ingest(base, embedder)
+    settings = base.model_copy(update={
+        "slack_bot_token": SecretStr("xoxb-test"), "slack_app_token": SecretStr("xapp-test"),
+        "slack_api_url": slack.api_url, "digest_slack_channels": [CHANNEL],
+        "digest_when_empty": when_empty,
+    })
+    parts = make_parts(settings, embedder, Clock(at(24, 10)))
+    report = await parts.runner().run(parts.planner.latest_fire())
+    again = await parts.runner().run(parts.planner.latest_fire())
+    await parts.aclose()
+    parts.close()
+    assert report.posted == [f"slack:{CHANNEL}"] and not report.failed, "done, not an error"
+    assert again.skipped == [f"slack:{CHANNEL}"]
+    posted = slack_digests(slack)
+    if when_empty == "skip":
+        assert posted == []
+    else:
+        (message,) = posted
+        assert "ありません" in message["blocks"][1]["text"]["text"]
