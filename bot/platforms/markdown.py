@@ -14,6 +14,8 @@ from typing import Protocol
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from bot.core.answers import Citation
+
 _PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
 
@@ -35,6 +37,18 @@ _STYLES = {
 
 def render(markdown: str, dialect: Dialect) -> str:
     return _Walker(_PARSER.parse(markdown), dialect).render()
+
+
+def citation_line(c: Citation, d: Dialect) -> str:
+    """``[n] note › heading (L1–2) · paper link``: where an answer's source ``[n]`` is."""
+    where = " › ".join(d.escape(part) for part in (c.source, c.heading) if part)
+    line = f"{d.mark('bold', True)}[{c.n}]{d.mark('bold', False)} {where}"
+    line += f" (L{c.line_start}–{c.line_end})"
+    if c.url:
+        line += " · " + d.link(c.url, d.escape(c.paper or c.url))
+    elif c.paper:
+        line += f" · {d.escape(c.paper)}"
+    return line
 
 
 def render_inline(children: list[Token] | None, dialect: Dialect) -> str:

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.core.answers import Answer, Citation, Lang, Summary
+from bot.core.answers import Answer, Lang, Summary
 from bot.core.digest import Digest
 from bot.core.models import Hit
 from bot.core.phrases import phrase
-from bot.platforms.slack.mrkdwn import escape, split_text, to_mrkdwn
+from bot.platforms.markdown import citation_line
+from bot.platforms.slack.mrkdwn import SlackDialect, escape, split_text, to_mrkdwn
 
 Block = dict[str, Any]
 SECTION_CHARS = 3000
@@ -37,23 +38,13 @@ def context(lines: Sequence[str]) -> Block:
     }
 
 
-def source_line(c: Citation) -> str:
-    where = " › ".join(escape(part) for part in (c.source, c.heading) if part)
-    line = f"*[{c.n}]* {where} (L{c.line_start}–{c.line_end})"
-    if c.url:
-        line += f" · <{escape(c.url)}|{escape(c.paper or c.url)}>"
-    elif c.paper:
-        line += f" · {escape(c.paper)}"
-    return line
-
-
 def answer_messages(answer: Answer, *, feedback_ref: str) -> list[list[Block]]:
     """The answer as one or more messages of blocks (each ≤ 50 blocks)."""
     body = [section(piece) for piece in split_text(to_mrkdwn(answer.text), SECTION_CHARS)]
     tail: list[Block] = []
     if answer.citations:
         title = f"*{phrase('sources', answer.language)}*"
-        tail.append(context([title, *(source_line(c) for c in answer.citations)]))
+        tail.append(context([title, *(citation_line(c, SlackDialect()) for c in answer.citations)]))
     if answer.mode == "extractive" and answer.found:
         tail.append(context([f"_{phrase('extractive_note', answer.language)}_"]))
     if answer.found:

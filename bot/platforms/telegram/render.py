@@ -11,11 +11,11 @@ import html
 import re
 from collections.abc import Sequence
 
-from bot.core.answers import Answer, Citation, Lang, Summary
+from bot.core.answers import Answer, Lang, Summary
 from bot.core.digest import Digest
 from bot.core.models import Hit
 from bot.core.phrases import phrase
-from bot.platforms.markdown import render
+from bot.platforms.markdown import citation_line, render
 from bot.platforms.splitting import split
 
 LIMIT = 4096
@@ -93,21 +93,12 @@ def _name(tag: str) -> str:
     return tag[1:].split(">")[0].split()[0]
 
 
-def source_line(c: Citation) -> str:
-    where = " › ".join(escape(p) for p in (c.source, c.heading) if p)
-    line = f"[{c.n}] {where} (L{c.line_start}–{c.line_end})"
-    if c.url:
-        line += f' · <a href="{html.escape(c.url, quote=True)}">{escape(c.paper or c.url)}</a>'
-    elif c.paper:
-        line += f" · {escape(c.paper)}"
-    return line
-
-
 def answer_html(answer: Answer) -> list[str]:
     parts = [to_html(answer.text)]
     if answer.citations:
         lines = [f"<b>{phrase('sources', answer.language)}</b>"]
-        parts.append("\n".join(lines + [source_line(c) for c in answer.citations]))
+        lines += [citation_line(c, TelegramDialect()) for c in answer.citations]
+        parts.append("\n".join(lines))
     if answer.mode == "extractive" and answer.found:
         parts.append(f"<i>{phrase('extractive_note', answer.language)}</i>")
     return split_html("\n\n".join(parts))
