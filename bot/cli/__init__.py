@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import answer_commands, bot_commands, index_commands, ops_commands
+from bot.cli import answer_commands, bot_commands, eval_commands, index_commands, ops_commands
 
 
 def make_app() -> typer.Typer:
     app = typer.Typer(help="A chatbot over your paper notes.", no_args_is_help=True)
     index_commands.register(app)
     answer_commands.register(app)
+    eval_commands.register(app)
     bot_commands.register(app)
     ops_commands.register(app)
     return app

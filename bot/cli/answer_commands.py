@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
 
 from bot.cli.common import DataOpt, JsonOpt, err, load_settings, out, require_index
-from bot.cli.console import print_answer, print_eval, print_summary, stream_answer
+from bot.cli.console import print_answer, print_summary, stream_answer
 from bot.config import Settings
 from bot.core.answers import Turn
-from bot.core.evaluation import EvalCase, EvalFileError, evaluate, load_cases
-from bot.core.models import Hit
 from bot.wiring import Runtime, build_runtime
 
 T = TypeVar("T")
@@ -26,16 +24,15 @@ def register(app: typer.Typer) -> None:
     app.command()(ask)
     app.command()(summary)
     app.command()(chat)
-    app.command(name="eval")(eval_)
 
 
-def _runtime(data_dir: Path | None) -> tuple[Settings, Runtime]:
+def runtime_for(data_dir: Path | None) -> tuple[Settings, Runtime]:
     settings = load_settings(data_dir=data_dir)
     require_index(settings)
     return settings, build_runtime(settings)
 
 
-def _run(runtime: Runtime, work: Callable[[], Awaitable[T]]) -> T:
+def run_in_loop(runtime: Runtime, work: Callable[[], Awaitable[T]]) -> T:
     """Run ``work`` in an event loop, then close the model client (in it) and the index."""
 
     async def main() -> T:
@@ -52,12 +49,12 @@ def _run(runtime: Runtime, work: Callable[[], Awaitable[T]]) -> T:
 
 def ask(question: Question, as_json: JsonOpt = False, data_dir: DataOpt = None) -> None:
     """Answer a question from your notes, with numbered sources."""
-    _, runtime = _runtime(data_dir)
+    _, runtime = runtime_for(data_dir)
     if as_json:
-        answer = _run(runtime, lambda: runtime.assistant.answer(question))
+        answer = run_in_loop(runtime, lambda: runtime.assistant.answer(question))
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
     else:
-        print_answer(_run(runtime, lambda: stream_answer(runtime.assistant, question, [])))
+        print_answer(run_in_loop(runtime, lambda: stream_answer(runtime.assistant, question, [])))
 
 
 def summary(
@@ -66,8 +63,8 @@ def summary(
     data_dir: DataOpt = None,
 ) -> None:
     """A paper from your notes in at most 140 characters, with its link."""
-    _, runtime = _runtime(data_dir)
-    result = _run(runtime, lambda: runtime.assistant.summarize(query))
+    _, runtime = runtime_for(data_dir)
+    result = run_in_loop(runtime, lambda: runtime.assistant.summarize(query))
     if result is None:
         err.print(f"no paper in the notes matches {query!r} (try `notesbot papers`)")
         raise typer.Exit(1)
@@ -79,11 +76,11 @@ def summary(
 
 def chat(data_dir: DataOpt = None) -> None:
     """Talk with your notes: follow-up questions remember the conversation."""
-    settings, runtime = _runtime(data_dir)
+    settings, runtime = runtime_for(data_dir)
     mode = "LLM" if runtime.assistant.has_llm else "extractive (no LLM configured)"
     err.print(f"notesbot chat — {mode}. /new forgets the conversation, /paper X summarizes, "
               "Ctrl-D quits.", highlight=False)
-    _run(runtime, lambda: _chat_loop(runtime, settings.history_turns))
+    run_in_loop(runtime, lambda: _chat_loop(runtime, settings.history_turns))
 
 
 async def _chat_loop(runtime: Runtime, keep: int) -> None:
@@ -112,42 +109,3 @@ async def _chat_loop(runtime: Runtime, keep: int) -> None:
         answer = await stream_answer(runtime.assistant, line, history)
         print_answer(answer)
         history = [*history, Turn("user", line), Turn("assistant", answer.text)][-2 * keep :]
-
-
-def eval_(
-    file: Annotated[Path, typer.Argument(help='JSONL: {"q", "source", "keys"} per line.')],
-    k: Annotated[int, typer.Option("-k", min=1, max=50, help="Hits per question.")] = 10,
-    answers: Annotated[
-        bool, typer.Option("--answers", help="Also answer each question and check citations.")
-    ] = False,
-    as_json: JsonOpt = False,
-    data_dir: DataOpt = None,
-) -> None:
-    """Measure retrieval on your own questions: R@1, R@5, MRR, and refusals."""
-    try:
-        cases = load_cases(file.read_text(encoding="utf-8").splitlines())
-    except (OSError, EvalFileError) as exc:
-        err.print(f"[red]cannot use {file}:[/] {exc}", highlight=False)
-        raise typer.Exit(2) from exc
-    settings, runtime = _runtime(data_dir)
-
-    async def work() -> tuple[list[list[Hit]], float | None]:
-        results = [await runtime.assistant.search(c.q, k) for c in cases]
-        return results, (await _citation_validity(runtime, cases) if answers else None)
-
-    results, validity = _run(runtime, work)
-    report = evaluate(cases, results, settings.answer_min_relevance)
-    if as_json:
-        print(json.dumps({**report.to_json(), "citation_validity": validity}, indent=2))
-        return
-    print_eval(report, validity, file.name)
-
-
-async def _citation_validity(runtime: Runtime, cases: Sequence[EvalCase]) -> float | None:
-    """Share of model answers whose citations and links all checked out (None: no model)."""
-    if not runtime.assistant.has_llm:
-        return None
-    answers = [await runtime.assistant.answer(case.q) for case in cases if case.answerable]
-    by_model = [a for a in answers if a.mode == "llm"]
-    clean = [a for a in by_model if not any(n.startswith("removed") for n in a.notes)]
-    return len(clean) / len(by_model) if by_model else None

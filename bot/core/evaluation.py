@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from bot.core.answers import Turn
 from bot.core.models import Hit
 
 CUTOFFS = (1, 5)
@@ -25,6 +26,10 @@ class EvalCase:
     q: str
     source: str | None
     keys: tuple[str, ...] = ()
+    kind: str = "fact"  # fact, paraphrase, crosslingual, which_paper, list, session, ...
+    split: str = "test"  # "dev" rows tune; "test" rows report
+    history: tuple[Turn, ...] = ()  # the conversation before a follow-up
+    id: str = ""
 
     @property
     def answerable(self) -> bool:
@@ -64,12 +69,21 @@ def load_cases(lines: Iterable[str]) -> list[EvalCase]:
             question = str(data["q"]).strip()
             source = data.get("source")
             keys = tuple(str(k) for k in data.get("keys") or ())
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            history = tuple(_turn(t) for t in data.get("history") or ())
+            extra = {f: str(data[f]) for f in ("kind", "split", "id") if data.get(f)}
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
             raise EvalFileError(f"line {number}: {exc.__class__.__name__}: {exc}") from exc
         if not question:
             raise EvalFileError(f"line {number}: empty question")
-        cases.append(EvalCase(question, source, keys))
+        cases.append(EvalCase(question, source, keys, history=history, **extra))
     return cases
+
+
+def _turn(data: dict[str, str]) -> Turn:
+    role = data["role"]
+    if role not in ("user", "assistant"):
+        raise ValueError(f"history role must be user or assistant, not {role!r}")
+    return Turn(role, str(data["text"]))
 
 
 def is_hit(case: EvalCase, hit: Hit) -> bool:

@@ -1,0 +1,108 @@
+"""`notesbot eval`: retrieval recall on your own questions, and with --answers, the answers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.cli.answer_commands import run_in_loop, runtime_for
+from bot.cli.common import DataOpt, JsonOpt, err, out
+from bot.cli.console import print_eval
+from bot.core.answer_eval import AnswerReport, judge, select, states
+from bot.core.evaluation import EvalCase, EvalFileError, evaluate, load_cases
+from bot.core.models import Chunk, Hit
+from bot.wiring import Runtime
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="eval")(eval_)
+
+
+def eval_(
+    file: Annotated[Path, typer.Argument(help='JSONL: {"q", "source", "keys"} per line.')],
+    k: Annotated[int, typer.Option("-k", min=1, max=50, help="Hits per question.")] = 10,
+    answers: Annotated[
+        bool, typer.Option("--answers", help="Also answer each question and judge the answer.")
+    ] = False,
+    split: Annotated[
+        str, typer.Option("--split", help="Rows of this split only: test, dev or all.")
+    ] = "all",
+    as_json: JsonOpt = False,
+    data_dir: DataOpt = None,
+) -> None:
+    """Measure retrieval (R@1, R@5, MRR, refusals) and, with --answers, the answers per kind."""
+    try:
+        cases = select(load_cases(file.read_text(encoding="utf-8").splitlines()), split)
+    except (OSError, EvalFileError) as exc:
+        err.print(f"[red]cannot use {file}:[/] {exc}", highlight=False)
+        raise typer.Exit(2) from exc
+    if not cases:
+        err.print(f"[red]no questions in {file} for split {split!r}[/]", highlight=False)
+        raise typer.Exit(2)
+    settings, runtime = runtime_for(data_dir)
+
+    async def work() -> tuple[list[list[Hit]], AnswerReport | None, float | None]:
+        results = [await runtime.assistant.search(c.q, k) for c in cases]
+        if not answers:
+            return results, None, None
+        return results, await _judge_answers(runtime, cases), await _citation_validity(
+            runtime, cases
+        )
+
+    results, report, validity = run_in_loop(runtime, work)
+    retrieval = evaluate(cases, results, settings.answer_min_relevance)
+    if as_json:
+        data = {**retrieval.to_json(), "citation_validity": validity}
+        if report is not None:
+            data["answers"] = report.to_json()
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    print_eval(retrieval, validity, file.name)
+    if report is not None:
+        _print_answers(report, runtime.assistant.has_llm)
+
+
+async def _judge_answers(runtime: Runtime, cases: Sequence[EvalCase]) -> AnswerReport:
+    report = AnswerReport()
+    for case in cases:
+        answer = await runtime.assistant.answer(case.q, case.history)
+        evidence = await runtime.assistant.answerer.evidence(case.q, case.history)
+        rank = next(
+            (i for i, chunk in enumerate(evidence.passages, 1) if _is_gold(case, chunk)),
+            None,
+        )
+        report.add(case, judge(case, answer), rank)
+    return report
+
+
+def _is_gold(case: EvalCase, chunk: Chunk) -> bool:
+    """A passage of the right note that states one of the keys."""
+    text = f"{chunk.paper or ''}\n{chunk.text}"
+    return chunk.source == case.source and any(states(text, key) for key in case.keys)
+
+
+def _print_answers(report: AnswerReport, has_llm: bool) -> None:
+    mode = "LLM" if has_llm else "extractive"
+    out.print(f"\n[bold]answers ({mode})[/]", highlight=False)
+    for row in report.table():
+        out.print(row, markup=False, highlight=False)
+    refused, false_refusals = report.refusal_rates()
+    out.print(
+        f"off-topic refused {refused:.3f}  false refusals {false_refusals:.3f}  "
+        f"passage R@1 {report.passage_recall(1):.3f}  R@5 {report.passage_recall(5):.3f}",
+        highlight=False,
+    )
+
+
+async def _citation_validity(runtime: Runtime, cases: Sequence[EvalCase]) -> float | None:
+    """Share of model answers whose citations and links all checked out (None: no model)."""
+    if not runtime.assistant.has_llm:
+        return None
+    answers = [await runtime.assistant.answer(case.q) for case in cases if case.answerable]
+    by_model = [a for a in answers if a.mode == "llm"]
+    clean = [a for a in by_model if not any(n.startswith("removed") for n in a.notes)]
+    return len(clean) / len(by_model) if by_model else None

@@ -1,0 +1,58 @@
+"""Answers a user reads, over the real notes: the eval's test half must not fall back.
+
+Floors sit a little under what docs/benchmarks.md records, so a change that makes answers
+worse fails here; the targets themselves are tracked in the benchmarks, not asserted.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.answer_eval import AnswerReport, judge, select
+from bot.core.evaluation import load_cases
+from tests.support import runtime_for
+
+EVAL = Path(__file__).parent / "data" / "answers_eval.jsonl"
+
+
+@pytest.fixture(scope="module")
+def report(shared_index, embedder):
+    settings, _ = shared_index
+    runtime = runtime_for(settings, embedder)
+    cases = select(load_cases(EVAL.read_text(encoding="utf-8").splitlines()), "test")
+
+    async def run() -> AnswerReport:
+        result = AnswerReport()
+        for case in cases:
+            answer = await runtime.assistant.answer(case.q, case.history)
+            result.add(case, judge(case, answer), None)
+        await runtime.aclose()
+        return result
+
+    import asyncio
+
+    try:
+        return asyncio.run(run())
+    finally:
+        runtime.close()
+
+
+def test_the_eval_covers_every_kind_on_both_halves():
+    cases = load_cases(EVAL.read_text(encoding="utf-8").splitlines())
+    kinds = {c.kind for c in cases}
+    assert len(cases) >= 150 and len(kinds) == 8
+    for kind in kinds:
+        for split in ("dev", "test"):
+            assert sum(c.kind == kind and c.split == split for c in cases) >= 6, (kind, split)
+    assert all((c.source is None) == (c.kind == "offtopic") for c in cases)
+    assert all(c.history for c in cases if c.kind == "followup")
+
+
+def test_answers_on_the_test_half_stay_right(report):
+    assert report.right_rate() >= 0.55, "\n".join(report.table())
+    refused, false_refusals = report.refusal_rates()
+    assert refused >= 0.7 and false_refusals <= 0.05, (refused, false_refusals)
+    for kind in ("fact", "which_paper", "paraphrase", "session"):
+        assert report.right_rate(kind) >= 0.4, "\n".join(report.table())
