@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
@@ -15,17 +16,22 @@ from dataclasses import dataclass
 from bot.core.answers import Answer, AnswerEvent, Citation, Delta, Done, Lang, Restart, Turn
 from bot.core.citations import check_citations
 from bot.core.errors import LLMError, LLMTimeout, LLMUnavailable
-from bot.core.extractive import Tokenize, extractive_answer
+from bot.core.evidence import Evidence, EvidenceFinder
+from bot.core.extractive import MAX_PASSAGES, Tokenize, extractive_answer
+from bot.core.listing import is_list_question, list_papers, render_list
 from bot.core.llm import ChatModel, Message
 from bot.core.models import Chunk
 from bot.core.phrases import phrase
 from bot.core.prompts import PromptBook
-from bot.core.queries import history_messages, history_text, parse_rewrite, recent, standalone
-from bot.core.retrieval import NotesIndex, merge_hits
+from bot.core.queries import history_messages, history_text, parse_rewrite, recent
+from bot.core.refusal import should_answer
+from bot.core.retrieval import NotesIndex
 from bot.core.text import language_of
 
 log = logging.getLogger(__name__)
 _PASSAGE_CHARS = 1_200  # per passage in the prompt: chunks are ≤ 700 plus their header
+_FOCUSED = 2  # passages quoted when the answer is about one paper
+_MAX_LISTED = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +58,9 @@ class Answerer:
         self._tokenize = tokenize
         self._chat = chat
         self._policy = policy
+        self._finder = EvidenceFinder(notes=notes, tokenize=tokenize)
+        # Paper profiles are tokenized for every list question: once each is enough.
+        self._tokens_cached = functools.lru_cache(maxsize=8192)(lambda t: tuple(tokenize(t)))
 
     @property
     def has_llm(self) -> bool:
@@ -71,13 +80,18 @@ class Answerer:
         lang = language_of(question)
         deadline = asyncio.get_running_loop().time() + self._policy.budget
         history = recent(history, self._policy.history_turns)
-        passages = await self._retrieve(question, history, lang, deadline)
-        if not passages:
-            # Said plainly, without asking the model: nothing to ground an answer on.
-            yield Done(Answer(question, phrase("not_found", lang), (), "extractive", lang, False))
+        listed = await self._listed(question, lang) if is_list_question(question) else None
+        if listed is not None:
+            yield Done(listed)
             return
+        evidence = await self._evidence(question, history, lang, deadline)
+        if evidence is None or not evidence.passages or not self._decide(evidence):
+            # Said plainly, without asking the model: nothing to ground an answer on.
+            yield Done(Answer(question, _not_found(evidence, lang), (), "extractive", lang, False))
+            return
+        passages = evidence.passages[: self._policy.passages]
         if self._chat is None:
-            yield Done(self._extractive(question, passages, lang, "extractive_intro", ()))
+            yield Done(self._extractive(evidence, lang, "extractive_intro", ()))
             return
         parts: list[str] = []
         try:
@@ -89,26 +103,32 @@ class Answerer:
             if parts:
                 yield Restart(str(exc))
             notes = (f"language model failed: {exc}",)
-            yield Done(self._extractive(question, passages, lang, "fallback_intro", notes))
+            yield Done(self._extractive(evidence, lang, "fallback_intro", notes))
             return
         yield Done(self._checked("".join(parts), question, passages, lang))
 
-    async def _retrieve(
-        self, question: str, history: list[Turn], lang: Lang, deadline: float
-    ) -> list[Chunk]:
-        if not question:
-            return []
-        queries = await self._queries(question, history, lang, deadline)
-        lists = [await self._notes.search(q, self._policy.passages) for q in queries]
-        hits = merge_hits(lists, self._policy.passages)
-        return [h.chunk for h in hits if h.relevance >= self._policy.min_relevance]
+    async def evidence(self, question: str, history: Sequence[Turn] = ()) -> Evidence:
+        """The passages an answer to ``question`` would use, best first (no model asked)."""
+        turns = recent(history, self._policy.history_turns)
+        return await self._finder.find(question.strip(), turns)
 
-    async def _queries(
+    async def _evidence(
+        self, question: str, history: list[Turn], lang: Lang, deadline: float
+    ) -> Evidence | None:
+        if not question:
+            return None
+        extra = await self._rewrites(question, history, lang, deadline)
+        return await self._finder.find(question, history, extra)
+
+    async def _rewrites(
         self, question: str, history: list[Turn], lang: Lang, deadline: float
     ) -> list[str]:
-        """With a model: a standalone question plus Japanese keywords (notes are Japanese)."""
+        """With a model: a standalone question plus Japanese keywords (notes are Japanese).
+
+        They are searched *besides* the question, so a bad rewrite cannot lose what it finds.
+        """
         if self._chat is None or not (history or lang == "en"):
-            return [standalone(question, history)]
+            return []
         messages = self._prompts.messages(
             "rewrite", lang, history=history_text(history) or "-", question=question
         )
@@ -118,9 +138,8 @@ class Answerer:
                 reply = await self._chat.complete(messages, max_tokens=200)
         except (LLMError, TimeoutError) as exc:
             log.info("query rewrite skipped: %s", exc or "timeout")
-            return [standalone(question, history)]
-        rewritten, keywords = parse_rewrite(reply)
-        return [q for q in dict.fromkeys((rewritten or question, keywords)) if q]
+            return []
+        return [q for q in parse_rewrite(reply) if q]
 
     async def _generate(
         self,
@@ -152,14 +171,39 @@ class Answerer:
             with contextlib.suppress(Exception):
                 await stream.aclose()  # type: ignore[attr-defined]
 
+    async def _listed(self, question: str, lang: Lang) -> Answer | None:
+        """Every paper on the question's topic, from the catalog (None: nothing matches)."""
+        papers = await self._notes.papers()
+        items = list_papers(question, papers, tokenize=self._profile_tokens)
+        if not items:
+            return None
+        text, citations = render_list(items[:_MAX_LISTED], lang)
+        return Answer(question, text, citations, "extractive", lang, True)
+
+    def _profile_tokens(self, text: str) -> list[str]:
+        return list(self._tokens_cached(text))
+
+    def _decide(self, evidence: Evidence) -> bool:
+        """Answer (True) or say "not found": see bot.core.refusal."""
+        return should_answer(evidence.features)
+
     def _extractive(
-        self, question: str, passages: list[Chunk], lang: Lang, intro: str, notes: tuple[str, ...]
+        self, evidence: Evidence, lang: Lang, intro: str, notes: tuple[str, ...]
     ) -> Answer:
+        paper = evidence.focus.paper
+        passages = evidence.passages[: _FOCUSED if paper else MAX_PASSAGES]
         text, used = extractive_answer(
-            question, passages, lang=lang, tokenize=self._tokenize, intro=intro
+            evidence.question,
+            passages,
+            lang=lang,
+            tokenize=self._tokenize,
+            intro=intro,
+            weights=evidence.weights,
+            specific=evidence.quantity or evidence.focus.paper is not None,
+            title=paper.title if paper else None,
         )
         citations = tuple(Citation.of(n, chunk) for n, chunk in enumerate(used, 1))
-        return Answer(question, text, citations, "extractive", lang, True, notes)
+        return Answer(evidence.question, text, citations, "extractive", lang, True, notes)
 
     def _checked(self, text: str, question: str, passages: list[Chunk], lang: Lang) -> Answer:
         checked = check_citations(text, passages)
@@ -171,6 +215,17 @@ class Answerer:
         if not citations:
             notes.append("the answer cites no passage")
         return Answer(question, checked.text, citations, "llm", lang, True, tuple(notes))
+
+
+def _not_found(evidence: Evidence | None, lang: Lang) -> str:
+    """The honest reply; for a near-domain question, the papers the notes do have nearby."""
+    text = phrase("not_found", lang)
+    if evidence is None or not evidence.unknown:
+        return text
+    titles = list(dict.fromkeys(h.chunk.paper for h in evidence.hits if h.chunk.paper))[:3]
+    if not titles:
+        return text
+    return "\n".join([text, "", phrase("closest_papers", lang), *(f"- {t}" for t in titles)])
 
 
 def _numbered(passages: list[Chunk]) -> str:

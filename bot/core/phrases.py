@@ -20,6 +20,10 @@ _PHRASES: dict[str, dict[Lang, str]] = {
         "ja": "ノートには、この質問に関係する記述が見つかりませんでした。",
         "en": "I could not find anything about this in your notes.",
     },
+    "closest_papers": {
+        "ja": "ノートにある近い論文:",
+        "en": "The closest papers your notes do cover:",
+    },
     "summary_too_long": {
         "ja": "前回の案は {length} 字で、140 字を超えていました。もっと短く書き直してください。",
         "en": "Your last draft had {length} characters, over 140. Write a shorter one.",

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Protocol
 
 from bot.core.models import Chunk, Hit, Paper
+from bot.core.sections import RoleCounts
 
 _RRF_K = 60  # the usual reciprocal-rank constant: rank matters, the list's raw scale does not
 
@@ -19,6 +20,20 @@ class NotesIndex(Protocol):
     async def papers(self) -> list[Paper]: ...
 
     async def paper_passages(self, titles: Sequence[str]) -> list[Chunk]: ...
+
+    async def passages_of(self, titles: Sequence[str]) -> list[tuple[Chunk, list[str]]]:
+        """A paper's passages (under any of its titles) with their search tokens."""
+        ...
+
+    async def note_passages(self, source: str) -> list[tuple[Chunk, list[str]]]: ...
+
+    async def doc_freqs(self, tokens: Sequence[str]) -> tuple[dict[str, int], int]:
+        """How many passages use each token, and how many passages there are."""
+        ...
+
+    async def role_counts(self) -> RoleCounts:
+        """Which words each section role uses (see bot.core.sections)."""
+        ...
 
 
 def merge_hits(lists: Sequence[Sequence[Hit]], k: int) -> list[Hit]:

@@ -14,6 +14,8 @@ _NON_WORD = re.compile(r"[^0-9a-z\u3040-\u30ff\u3400-\u9fff]+")
 # A sentence ends at 。！？!? (any run of them) or at a period followed by a space or the end.
 SENTENCE = re.compile(r".*?(?:[。！？!?]+|\.(?=\s)|$)\s*", re.S)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# Underscores inside identifiers (denoised_block, __init__) are not emphasis: keep them.
+_EMPHASIS = re.compile(r"\*\*|\*|`|(?<![A-Za-z0-9_])_{1,2}(?=\S)|(?<=\S)_{1,2}(?![A-Za-z0-9_])")
 
 
 def is_japanese(text: str, threshold: float = 0.5) -> bool:
@@ -55,4 +57,4 @@ def title_key(title: str) -> str:
 
 def strip_emphasis(text: str) -> str:
     """Remove Markdown emphasis markers and surrounding spaces from a cell or heading."""
-    return re.sub(r"(\*\*|__|\*|_(?=\S)|(?<=\S)_|`)", "", text).strip()
+    return _EMPHASIS.sub("", text).strip()

@@ -13,10 +13,12 @@ from typing import TypeVar
 
 from bot.core.catalog import build_catalog
 from bot.core.models import Chunk, Hit, Paper
+from bot.core.sections import RoleCounts, count_roles
 from bot.index.search import Searcher
 from bot.index.store import NotesStore
 
 T = TypeVar("T")
+_ROLE_SAMPLE = 20_000  # passages read to learn which words each section uses
 
 
 class IndexReader:
@@ -27,6 +29,7 @@ class IndexReader:
         self._store = store
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notes-index")
         self._catalog: tuple[tuple[int, int], list[Paper]] | None = None
+        self._roles: tuple[tuple[int, int], RoleCounts] | None = None
 
     async def search(self, query: str, k: int) -> list[Hit]:
         return await self._run(self._searcher.search, query, k)
@@ -36,6 +39,18 @@ class IndexReader:
 
     async def paper_passages(self, titles: Sequence[str]) -> list[Chunk]:
         return await self._run(self._store.chunks_of_paper, list(titles))
+
+    async def passages_of(self, titles: Sequence[str]) -> list[tuple[Chunk, list[str]]]:
+        return await self._run(self._store.tokens_of_paper, list(titles))
+
+    async def note_passages(self, source: str) -> list[tuple[Chunk, list[str]]]:
+        return await self._run(self._store.tokens_of_source, source)
+
+    async def doc_freqs(self, tokens: Sequence[str]) -> tuple[dict[str, int], int]:
+        return await self._run(self._searcher.doc_freqs, list(tokens))
+
+    async def role_counts(self) -> RoleCounts:
+        return await self._run(self._role_counts)
 
     async def chunk_count(self) -> int:
         return await self._run(self._store.count_chunks)
@@ -50,6 +65,13 @@ class IndexReader:
             catalog = build_catalog(self._store.mentions(), self._store.first_seen())
             self._catalog = (version, catalog)
         return self._catalog[1]
+
+    def _role_counts(self) -> RoleCounts:
+        version = self._store.catalog_version()
+        if self._roles is None or self._roles[0] != version:
+            samples = self._store.headings_and_tokens(_ROLE_SAMPLE)
+            self._roles = (version, count_roles(samples))
+        return self._roles[1]
 
     async def _run(self, func: Callable[..., T], *args: object) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._executor, func, *args)

@@ -82,6 +82,13 @@ class Searcher:
         hits = [Hit(rank=i + 1, score=score, chunk=chunk) for i, (chunk, score) in enumerate(best)]
         return self._with_relevance(hits, tokens, bm25)
 
+    def doc_freqs(self, tokens: list[str]) -> tuple[dict[str, int], int]:
+        """How many passages use each token, and how many passages there are."""
+        bm25 = self._bm25()
+        if bm25 is None:
+            return dict.fromkeys(tokens, 0), 0
+        return bm25.doc_freqs(tokens), len(bm25.ids)
+
     def _reranked(
         self, query: str, ranked: list[tuple[Chunk, float]], k: int
     ) -> list[tuple[Chunk, float]]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -168,6 +168,27 @@ class NotesStore:
         marks = ",".join("?" * len(titles))
         query = f"SELECT {_COLUMNS} FROM chunks WHERE paper IN ({marks}) ORDER BY source, ord"
         return [Chunk(*row) for row in self._db.execute(query, list(titles))]
+
+    def tokens_of_paper(self, titles: Sequence[str]) -> list[tuple[Chunk, list[str]]]:
+        """Passages about a paper with their stored search tokens."""
+        chunks = self.chunks_of_paper(titles)
+        tokens = self.tokens_by_id([c.id for c in chunks]) if chunks else {}
+        return [(c, tokens.get(c.id, [])) for c in chunks]
+
+    def tokens_of_source(self, source: str) -> list[tuple[Chunk, list[str]]]:
+        query = f"SELECT {_COLUMNS}, tokens FROM chunks WHERE source = ? ORDER BY ord"
+        return [
+            (Chunk(*row[:-1]), row[-1].split(" ") if row[-1] else [])
+            for row in self._db.execute(query, (source,))
+        ]
+
+    def headings_and_tokens(self, limit: int) -> Iterator[tuple[str, list[str]]]:
+        """(heading, tokens) of up to ``limit`` passages spread evenly over the index."""
+        total = self.count_chunks()
+        step = max(1, total // max(1, limit))
+        query = "SELECT heading, tokens FROM chunks WHERE heading != '' AND rowid % ? = 0"
+        for heading, text in self._db.execute(query, (step,)):
+            yield heading, text.split(" ") if text else []
 
     def mentions(self) -> list[PaperMention]:
         result = []

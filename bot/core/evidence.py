@@ -1,0 +1,157 @@
+"""From a question (and its conversation) to the passages that answer it, best first.
+
+1. Which paper: named in the question, else established by the conversation (a follow-up
+   that names none keeps it), else the one the top search hits agree on.
+2. Search with the question, and with the paper's title added for a follow-up.
+3. Focused: rank that paper's own passages by the rest of the question's words, the section
+   role those words belong to, and numbers for "how many" questions. Open: the search order,
+   re-ranked the same way.
+The features the "not found" decision needs are measured on the way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from bot.core.answers import Turn
+from bot.core.focus import Focus, agreed, established_paper, named_papers
+from bot.core.models import Chunk, Hit, Paper
+from bot.core.passages import asks_quantity, rank_passages
+from bot.core.queries import is_follow_up, standalone
+from bot.core.refusal import name_forms, names_in, unknown_names
+from bot.core.relevance import coverage, idf
+from bot.core.retrieval import NotesIndex, merge_hits
+from bot.core.sections import RoleModel
+
+Tokenize = Callable[[str], list[str]]
+_SEARCH_K = 20
+_OPEN_RERANK = 10  # open questions: how many search hits the section/number ranking reorders
+
+
+@dataclass(slots=True)
+class Evidence:
+    question: str
+    focus: Focus
+    passages: list[Chunk]  # best first
+    weights: dict[str, float]  # idf of the question's words
+    quantity: bool
+    named: list[Paper] = field(default_factory=list)
+    follows: Paper | None = None  # the conversation's paper a follow-up keeps
+    hits: list[Hit] = field(default_factory=list)
+    features: dict[str, float] = field(default_factory=dict)
+    unseen: set[str] = field(default_factory=set)  # question words no passage uses
+    unknown: set[str] = field(default_factory=set)  # names in the question the notes never use
+
+
+class EvidenceFinder:
+    def __init__(self, *, notes: NotesIndex, tokenize: Tokenize, k: int = _SEARCH_K) -> None:
+        self._notes = notes
+        self._tokenize = tokenize
+        self._k = k
+
+    async def find(
+        self, question: str, history: Sequence[Turn] = (), extra_queries: Sequence[str] = ()
+    ) -> Evidence:
+        papers = await self._notes.papers()
+        named = named_papers(question, papers)
+        follows = None
+        if not named and history:
+            follows = established_paper(history, papers)
+        queries = [question, *extra_queries]
+        if follows is not None:
+            queries.append(f"{follows.title} {question}")
+        elif history and is_follow_up(question):
+            queries.append(standalone(question, history))
+        lists = [await self._notes.search(q, self._k) for q in dict.fromkeys(queries)]
+        hits = merge_hits(lists, self._k)
+        focus = _focus(named, follows, hits, papers)
+        tokens = self._tokenize(question)
+        freqs, total = await self._notes.doc_freqs(tokens)
+        weights = {t: idf(freqs.get(t, 0), total) for t in tokens}
+        evidence = Evidence(
+            question, focus, [], weights, asks_quantity(question), named, follows, hits
+        )
+        evidence.unseen = {t for t in tokens if not freqs.get(t)}
+        forms = [f for name in names_in(question) for f in name_forms(name, self._tokenize)]
+        name_freqs, _ = await self._notes.doc_freqs(forms) if forms else ({}, 0)
+        evidence.unknown = unknown_names(question, self._tokenize, name_freqs)
+        evidence.passages = await self._rank(evidence, tokens)
+        evidence.features = self._features(evidence, tokens)
+        return evidence
+
+    async def _rank(self, evidence: Evidence, tokens: list[str]) -> list[Chunk]:
+        focus, hits = evidence.focus, evidence.hits
+        if focus.paper is not None:
+            candidates = await self._notes.passages_of([focus.paper.title, *focus.paper.aliases])
+        elif focus.source is not None:
+            candidates = await self._notes.note_passages(focus.source)
+        else:
+            head = [h.chunk for h in hits[:_OPEN_RERANK]]
+            candidates = await self._with_tokens(head)
+        if not candidates:
+            return [h.chunk for h in hits]
+        residual = _residual(tokens, focus, self._tokenize)
+        weight = evidence.weights.get
+        roles = RoleModel(await self._notes.role_counts()).affinity(
+            residual, lambda t: weight(t, 1.0)
+        )
+        prior = {h.chunk.id: h.rank for h in hits}
+        ranked = rank_passages(
+            candidates,
+            residual,
+            weight=lambda t: weight(t, 1.0),
+            roles=roles,
+            quantity=evidence.quantity,
+            prior=prior,
+        )
+        chunks = [s.chunk for s in ranked]
+        if focus.is_open:
+            chunks += [h.chunk for h in hits[_OPEN_RERANK:]]
+        return chunks
+
+    async def _with_tokens(self, chunks: list[Chunk]) -> list[tuple[Chunk, list[str]]]:
+        return [(chunk, self._tokenize(chunk.text)) for chunk in chunks]
+
+    def _features(self, evidence: Evidence, tokens: list[str]) -> dict[str, float]:
+        weight = evidence.weights.get
+        best = evidence.passages[0] if evidence.passages else None
+        top = max((h.relevance for h in evidence.hits), default=0.0)
+        residual = _residual(tokens, evidence.focus, self._tokenize)
+        return {
+            "relevance": top,
+            "named": float(bool(evidence.named or evidence.follows)),
+            "focused": float(not evidence.focus.is_open),
+            "best_coverage": coverage(
+                residual, self._tokenize(best.text) if best else [], lambda t: weight(t, 1.0)
+            ),
+            "unseen": _share(evidence.unseen, tokens, evidence.weights),
+            "unknown_name": float(bool(evidence.unknown)),
+        }
+
+
+def _focus(
+    named: list[Paper], follows: Paper | None, hits: list[Hit], papers: Sequence[Paper]
+) -> Focus:
+    if len(named) == 1:
+        return Focus(paper=named[0])
+    if follows is not None:
+        return Focus(paper=follows)
+    if len(named) > 1:
+        return Focus()  # a question about several papers
+    return agreed(hits, papers)
+
+
+def _residual(tokens: list[str], focus: Focus, tokenize: Tokenize) -> list[str]:
+    """The question's words minus the focused paper's own title words."""
+    if focus.paper is None:
+        return tokens
+    title_words = {t for name in (focus.paper.title, *focus.paper.aliases) for t in tokenize(name)}
+    rest = [t for t in tokens if t not in title_words]
+    return rest or tokens
+
+
+def _share(some: set[str], tokens: list[str], weights: dict[str, float]) -> float:
+    """Weighted share of the question's words that are in ``some``."""
+    total = sum(weights.get(t, 1.0) for t in set(tokens))
+    return sum(weights.get(t, 1.0) for t in some) / total if total else 0.0

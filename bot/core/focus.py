@@ -1,0 +1,129 @@
+"""Which paper a question is about: named outright, established earlier, or agreed by the hits.
+
+An answer about one paper should come from that paper only; other papers belong in it only
+when the question is about several.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.core.answers import Turn
+from bot.core.models import Chunk, Hit, Paper
+from bot.core.text import arxiv_id, title_key
+
+_ASCII_RUN = re.compile(r"(?<=[a-z0-9])(?=[^a-z0-9 ])|(?<=[^a-z0-9 ])(?=[a-z0-9])")
+_MIN_KEY = 4  # characters: shorter names ("MoC" aside) collide with ordinary words
+_MIN_TERM = 4
+_BARE_ID = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\d.])")
+_WORD = re.compile(r"(?<![-A-Za-z0-9])[A-Za-z0-9]+(?![-A-Za-z0-9])")  # not part of "Sentence-BERT"
+_COINED = re.compile(r"[a-z][A-Z]|[A-Za-z][0-9]|[0-9][A-Za-z]|^[A-Z]{2,}")
+_AGREEMENT = 0.6  # share of the top hits' weight one paper must hold to be "the" paper
+_TOP = 5
+
+
+def spaced_key(text: str) -> str:
+    """title_key with Latin and Japanese runs apart ("diffusionの学習" → "diffusion の 学習")."""
+    return f" {_ASCII_RUN.sub(' ', title_key(text))} "
+
+
+def paper_names(paper: Paper) -> set[str]:
+    """Keys of every name the notes use for the paper: titles and their short names."""
+    names = {paper.title, *paper.aliases}
+    names |= {name.split(":", 1)[0] for name in names if ":" in name}
+    keys = {title_key(name) for name in names}
+    return {key for key in keys if len(key) >= _MIN_KEY or (len(key) >= 3 and key.isalpha())}
+
+
+def named_papers(text: str, papers: Sequence[Paper]) -> list[Paper]:
+    """Papers the text names (arXiv id, a title or short name, or a word only one title has),
+    in the order they are first named."""
+    key = spaced_key(text)
+    found: dict[str, tuple[int, Paper]] = {}
+    bare = _BARE_ID.search(text)
+    wanted_id = arxiv_id(text) or (bare.group(1) if bare else None)
+    for paper in papers:
+        if wanted_id and paper.arxiv_id == wanted_id:
+            found[paper.key] = (text.find(wanted_id), paper)
+            continue
+        positions = [key.find(f" {name} ") for name in paper_names(paper)]
+        if (hits := [p for p in positions if p >= 0]):
+            found[paper.key] = (min(hits), paper)
+    for term, owners in _distinctive_terms(key, papers).items():
+        if len(owners) == 1 and owners[0].key not in found:
+            found[owners[0].key] = (key.find(f" {term} "), owners[0])
+    return [paper for _, paper in sorted(found.values(), key=lambda pair: pair[0])]
+
+
+def _distinctive_terms(key: str, papers: Sequence[Paper]) -> dict[str, list[Paper]]:
+    """Latin words of the question that are coined names in some titles ("MatFormer", "STaSC",
+    "NanoGPT", "GPT-4o"): ordinary words ("Attention", "Diffusion") name no paper."""
+    terms = {w for w in key.split() if len(w) >= _MIN_TERM and w.isascii() and w.isalnum()}
+    owners: dict[str, list[Paper]] = {}
+    for paper in papers:
+        coined = {
+            word.lower()
+            for name in (paper.title, *paper.aliases)
+            for word in _WORD.findall(name)
+            if _COINED.search(word)
+        }
+        for term in terms & coined:
+            owners.setdefault(term, []).append(paper)
+    return owners
+
+
+def established_paper(history: Sequence[Turn], papers: Sequence[Paper]) -> Paper | None:
+    """The paper the conversation was about: named by the last user turn, else by the reply."""
+    for role in ("user", "assistant"):
+        turn = next((t for t in reversed(history) if t.role == role), None)
+        named = named_papers(turn.text, papers) if turn else []
+        if named:
+            return named[0]
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Focus:
+    """Passages an answer may use: one paper's, or one note's when it has no paper."""
+
+    paper: Paper | None = None
+    source: str | None = None
+
+    def admits(self, chunk: Chunk) -> bool:
+        if self.paper is not None:
+            return chunk.paper is not None and title_key(chunk.paper) in paper_titles(self.paper)
+        return self.source is None or chunk.source == self.source
+
+    @property
+    def is_open(self) -> bool:
+        return self.paper is None and self.source is None
+
+
+def paper_titles(paper: Paper) -> set[str]:
+    return {title_key(name) for name in (paper.title, *paper.aliases)}
+
+
+def agreed(hits: Sequence[Hit], papers: Sequence[Paper]) -> Focus:
+    """The paper (or note) most of the top hits come from, if the best hit is one of them."""
+    top = list(hits[:_TOP])
+    if not top:
+        return Focus()
+    votes: Counter[str] = Counter()
+    for hit in top:
+        votes[_owner(hit.chunk)] += 1.0 / hit.rank
+    owner, weight = votes.most_common(1)[0]
+    if owner != _owner(top[0].chunk) or weight < _AGREEMENT * sum(votes.values()):
+        return Focus()
+    chunk = top[0].chunk
+    if chunk.paper:
+        key = title_key(chunk.paper)
+        paper = next((p for p in papers if key in paper_titles(p)), None)
+        return Focus(paper=paper) if paper else Focus(source=chunk.source)
+    return Focus(source=chunk.source)
+
+
+def _owner(chunk: Chunk) -> str:
+    return f"p:{title_key(chunk.paper)}" if chunk.paper else f"s:{chunk.source}"

@@ -1,0 +1,128 @@
+"""Questions asking for every paper on a topic, tag, venue or session: a counted list.
+
+A list comes from the catalog, not from three search excerpts: each paper's profile (titles,
+tags, venue, year, summary, tweet, and the headings of the notes that mention it) is matched
+against the topic words of the question; dates ("6/30", "6月30日", "June 30") match the
+session headings that carry them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bot.core.answers import Citation, Lang
+from bot.core.models import Paper
+from bot.core.relevance import coverage, idf
+from bot.core.shorten import shorten
+
+Tokenize = Callable[[str], list[str]]
+LIST_QUESTION = re.compile(
+    r"全部|全て|すべて|一覧|列挙|挙げ|リスト[にのア]|どんな論文|どの論文|何本|いくつの論文|系の論文"
+    r"|\b(?:list|all|every)\b.*\bpapers?\b|\bwhich papers\b|\bpapers\b.*\b(?:all|list)\b",
+    re.I,
+)
+# Words that ask for a list rather than name its topic.
+_LIST_WORDS = frozenset(
+    "全部 全て 総て すべて 一覧 列挙 挙げる リスト アップ 論文 ペーパー 紙 メモ ノート 出る 有る "
+    "話 奴 系 関連 関係 中 物 事 くれる ちょうだい 頂戴 list all every papers paper noted my "
+    "notes note".split()
+)
+_MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+_DATE = re.compile(
+    r"(?P<m>\d{1,2})\s*[/月]\s*(?P<d>\d{1,2})|(?P<mon>[A-Za-z]{3})[a-z]*\.?\s+(?P<d2>\d{1,2})\b"
+)
+_INFLECTING = re.compile(r"[\u3041-\u3093]$")
+MIN_MATCH = 0.25  # share of the topic's (weighted) words a paper's profile must contain
+NEAR_BEST = 0.7  # ... and at least this share of the best paper's
+_GIST = 70
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    paper: Paper
+    score: float
+
+
+def is_list_question(question: str) -> bool:
+    return bool(LIST_QUESTION.search(question))
+
+
+def topic_tokens(question: str, tokenize: Tokenize) -> list[str]:
+    """Nouns and names of the question: list words, and verbs and adjectives (their dictionary
+    forms end in kana: 出る, 挙げる, 良い) name no topic."""
+    return [
+        t
+        for t in tokenize(_DATE.sub(" ", question))
+        if t not in _LIST_WORDS and not _INFLECTING.search(t)
+    ]
+
+
+def dates_in(question: str) -> list[tuple[int, int]]:
+    found = []
+    for m in _DATE.finditer(question):
+        if m["m"]:
+            found.append((int(m["m"]), int(m["d"])))
+        elif m["mon"] and m["mon"].lower() in _MONTHS:
+            found.append((_MONTHS.index(m["mon"].lower()) + 1, int(m["d2"])))
+    return [(mo, d) for mo, d in found if 1 <= mo <= 12 and 1 <= d <= 31]
+
+
+def profile(paper: Paper) -> str:
+    fields = [paper.title, *paper.aliases, *paper.tags, paper.venue or "", str(paper.year or "")]
+    fields += [paper.summary or "", paper.tweet or ""]
+    fields += [ref.heading for ref in paper.sources]
+    return "\n".join(fields)
+
+
+def list_papers(question: str, papers: Sequence[Paper], *, tokenize: Tokenize) -> list[Listed]:
+    """Papers matching the question's topic and dates, best first.
+
+    The papers' profiles are the corpus here: a question word no profile uses ("挙げて") is
+    no topic, and a word in every profile ("論文") weighs nothing.
+    """
+    profiles = [set(tokenize(profile(paper))) for paper in papers]
+    df = Counter(t for tokens in profiles for t in tokens)
+    topic = [t for t in topic_tokens(question, tokenize) if df[t]]
+    dates = dates_in(question)
+    found = []
+    for paper, tokens in zip(papers, profiles, strict=True):
+        if dates and not any(_has_date(profile(paper), d) for d in dates):
+            continue
+        score = coverage(topic, tokens, lambda t: idf(df[t], len(papers))) if topic else 1.0
+        if score >= MIN_MATCH:
+            found.append(Listed(paper, score))
+    if not topic and not dates:
+        return []
+    best = max((item.score for item in found), default=0.0)
+    found = [item for item in found if item.score >= NEAR_BEST * best]
+    return sorted(found, key=lambda item: (-item.score, item.paper.title.lower()))
+
+
+def _has_date(text: str, date: tuple[int, int]) -> bool:
+    month, day = date
+    pattern = rf"(?<!\d)0?{month}\s*[-/月.]\s*0?{day}(?!\d)"
+    return re.search(pattern, text) is not None
+
+
+def render_list(items: Sequence[Listed], lang: Lang) -> tuple[str, tuple[Citation, ...]]:
+    head = (
+        f"ノートにある該当論文は {len(items)} 件です（関連の強い順）:"
+        if lang == "ja"
+        else f"Your notes have {len(items)} matching papers (most relevant first):"
+    )
+    lines, citations = [head], []
+    for n, item in enumerate(items, 1):
+        paper = item.paper
+        ref = paper.sources[0]
+        citations.append(
+            Citation(n, ref.source, ref.heading, paper.title, paper.url, ref.line, ref.line)
+        )
+        where = " ".join(str(p) for p in (paper.venue, paper.year) if p)
+        gist = shorten(paper.summary or paper.tweet or "", _GIST)
+        line = f"{n}. **{paper.title}**" + (f" ({where})" if where else "")
+        line += (f" — {gist}" if gist else "") + f" [{n}]"
+        lines.append(line + (f"\n   {paper.url}" if paper.url else ""))
+    return "\n".join(lines), tuple(citations)

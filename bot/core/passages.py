@@ -1,0 +1,77 @@
+"""Rank the passages of one paper (or note) for a question: words, section role, numbers.
+
+Inside one paper every passage shares the title's words, so those say nothing: what is left of
+the question ("学習に使った GPU は何枚") decides, together with the section the role model
+says such words live in, and numbers when the question asks for a quantity.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.core.models import Chunk
+from bot.core.relevance import coverage
+from bot.core.sections import role_of
+
+# How many / how much / how long: the answer is a number. Question grammar, not topic words.
+QUANTITY = re.compile(
+    r"何\s*(?:[枚台個件人回日年倍層次点本種]|時間|週間|ヶ月|か月|GPU|パラメータ|トークン|%|％)"
+    r"|いくつ|いくら|どれ\s*(?:くらい|ぐらい|程度|だけ)|どの\s*(?:くらい|ぐらい|程度)"
+    r"|何\S{0,4}(?:数|量|規模|サイズ)|(?:数|量|規模|サイズ|時間|コスト|精度|スコア)は"
+    r"|\bhow\s+(?:many|much|long|large|big|fast)\b|\bwhat\s+(?:size|number|score|accuracy)\b",
+    re.I,
+)
+_DIGIT = re.compile(r"\d")
+ROLE_WEIGHT = 0.6  # measured on the eval's dev half (see docs/benchmarks.md)
+NUMBER_WEIGHT = 0.15
+PRIOR_WEIGHT = 0.1
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    chunk: Chunk
+    score: float
+
+
+def asks_quantity(question: str) -> bool:
+    return bool(QUANTITY.search(question))
+
+
+def rank_passages(
+    candidates: Sequence[tuple[Chunk, Sequence[str]]],
+    tokens: Sequence[str],
+    *,
+    weight: Callable[[str], float],
+    roles: Mapping[str, float],
+    quantity: bool,
+    prior: Mapping[str, int] | None = None,
+) -> list[Scored]:
+    """Best first. ``tokens``: the question's words minus the paper's own title words.
+
+    ``prior`` maps chunk ids to their rank in the search that found them.
+    """
+    prior = prior or {}
+    local = _local_idf(candidates, tokens)
+    scored = []
+    for chunk, chunk_tokens in candidates:
+        score = coverage(tokens, chunk_tokens, lambda t: weight(t) * local[t])
+        score += ROLE_WEIGHT * roles.get(role_of(chunk.heading), 0.0)
+        if quantity and _DIGIT.search(chunk.body):
+            score += NUMBER_WEIGHT
+        if chunk.id in prior:
+            score += PRIOR_WEIGHT / prior[chunk.id]
+        scored.append(Scored(chunk, score))
+    return sorted(scored, key=lambda s: s.score, reverse=True)
+
+
+def _local_idf(
+    candidates: Sequence[tuple[Chunk, Sequence[str]]], tokens: Sequence[str]
+) -> dict[str, float]:
+    """Rarity among the candidates: a word in every passage of the paper ("STaSC") can't tell
+    them apart, however rare it is in the whole index."""
+    sets = [set(chunk_tokens) for _, chunk_tokens in candidates]
+    n = len(sets)
+    return {t: math.log(1.0 + (n + 0.5) / (sum(t in s for s in sets) + 0.5)) for t in tokens}

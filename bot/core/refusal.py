@@ -1,0 +1,56 @@
+"""Answer, or say the notes do not cover it: a decision measured on the eval's dev half.
+
+No single relevance cutoff separates the cases (docs/benchmarks.md): paraphrased questions
+share few words with the passage that answers them, while near-domain off-topic questions
+("Whisper の学習データは何時間？") share many with the notes. What the off-topic ones have
+is a *name* the notes never use: a paper, model or method the user has not noted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+
+from bot.core.text import is_japanese
+
+# A name as users write one: capitalized, all-caps or with digits ("Whisper", "GRPO", "GPT-4").
+_NAME = re.compile(
+    r"(?<![A-Za-z0-9])(?:[A-Z][A-Za-z0-9]*|[a-z]+[A-Z0-9][A-Za-z0-9]*)(?:-[A-Za-z0-9]+)*"
+)
+_SENTENCE_START = re.compile(r"(?:^|[.?!]\s+)([A-Z][a-z]+)")
+MIN_RELEVANCE = 0.1  # below this the notes share (almost) nothing with the question
+
+
+def names_in(question: str) -> set[str]:
+    """Lower-cased name words of the question (not a capitalized first word of a sentence)."""
+    english = not is_japanese(question)
+    starts = {m.group(1) for m in _SENTENCE_START.finditer(question)} if english else set()
+    words = {w for w in _NAME.findall(question) if w not in starts and len(w) >= 3}
+    return {part.lower() for w in words for part in w.split("-") if len(part) >= 2}
+
+
+def name_forms(name: str, tokenize: Callable[[str], list[str]]) -> list[str]:
+    """The search tokens a name may take in the notes (plural "GPUs" also as "GPU")."""
+    forms = tokenize(name)
+    if name.endswith("s") and len(name) > 3:
+        forms += tokenize(name[:-1])
+    return forms
+
+
+def unknown_names(
+    question: str, tokenize: Callable[[str], list[str]], doc_freqs: Mapping[str, int]
+) -> set[str]:
+    """Names in the question that no passage of the notes uses (in any of their forms)."""
+    return {
+        name
+        for name in names_in(question)
+        if (forms := name_forms(name, tokenize)) and not any(doc_freqs.get(f) for f in forms)
+    }
+
+
+def should_answer(features: Mapping[str, float]) -> bool:
+    if features.get("named", 0.0):
+        return True  # the question names a paper of the notes
+    if features.get("unknown_name", 0.0):
+        return False
+    return features.get("relevance", 0.0) >= MIN_RELEVANCE

@@ -1,0 +1,140 @@
+"""The rules that make an extractive answer the answer: sentence choice, focus, lists,
+follow-ups and "not found" (pure parts, then through the sample index)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.answer_eval import judge, states
+from bot.core.answers import Answer, Citation, Turn
+from bot.core.evaluation import EvalCase
+from bot.core.extractive import answer_units, best_sentence
+from bot.core.focus import named_papers
+from bot.core.listing import dates_in, is_list_question
+from bot.core.models import Chunk, Paper
+from bot.core.phrases import phrase
+from bot.core.refusal import names_in
+from bot.core.sections import RoleModel, count_roles, role_of
+from tests.support import runtime_for
+
+
+def chunk(body: str, heading: str = "Paper > 5. 技術的な詳細") -> Chunk:
+    return Chunk("c1", "n.md", heading, 1, 9, body, paper="Paper")
+
+
+def words(text: str) -> list[str]:
+    return text.replace("、", " ").replace("：", " ").replace("。", " ").split()
+
+
+def test_a_lead_in_line_is_joined_with_the_list_it_introduces():
+    body = "使用したモデル：\n- Qwen-2.5-1.5B\n- Phi3-mini\nコードとモデルを公開しています。"
+    units = answer_units(body)
+    assert units[0] == "使用したモデル： Qwen-2.5-1.5B、Phi3-mini"
+    assert "使用したモデル：" not in units[1:], "a lead-in alone is never an answer"
+
+
+def test_code_link_stubs_and_html_never_become_the_answer_and_identifiers_stay_whole():
+    body = (
+        "[View Paper](http://arxiv.org/abs/2503.09573v1)\n"
+        "```python\ndenoised_block = model.predict(noisy_block)\n```\n"
+        "初期モデル M<sub>0</sub> から始め、denoised_block を各段で更新します。"
+    )
+    units = answer_units(body)
+    assert units == ["初期モデル M0 から始め、denoised_block を各段で更新します。"]
+
+
+def test_a_quantity_question_prefers_the_sentence_with_the_number():
+    body = "学習は複数の GPU で行いました。\nGPU： A100 を 8 枚、学習時間は 80 時間。"
+    wanted = {"gpu": 1.0}
+    sentence = best_sentence(chunk(body), wanted, lambda t: words(t.lower()), specific=True)
+    assert sentence.startswith("GPU： A100 を 8 枚")
+
+
+def test_a_paper_is_named_by_title_short_name_arxiv_id_or_coined_word_not_common_words():
+    gqa = Paper("k1", "Cost-Optimal Grouped-Query Attention for Long-Context LLMs",
+                url="http://arxiv.org/abs/2503.09579v1")
+    bd = Paper("k2", "Block Diffusion: Interpolating Between Autoregressive and Diffusion LMs")
+    mat = Paper("k3", "MatFormer: Nested Transformer for Elastic Inference")
+    papers = [gqa, bd, mat]
+    assert named_papers("Block Diffusionの学習に使ったGPUは？", papers) == [bd]
+    assert named_papers("2503.09579 のデータセットは", papers) == [gqa]
+    assert named_papers("matformerって何？", papers) == [mat]
+    assert named_papers("attention にマスクをかける論文", papers) == []
+
+
+def test_section_roles_are_learned_from_the_notes_words():
+    samples = [(f"P{i} > 6. コストや物理的な詳細について", ["gpu", "枚", "時間"]) for i in range(3)]
+    samples += [(f"P{i} > 4. Limitationや問題点は何か", ["課題", "限界"]) for i in range(3)]
+    model = RoleModel(count_roles(samples))
+    affinity = model.affinity(["gpu", "枚"], lambda t: 1.0)
+    long_heading = "P > 6. コストや物理的な詳細について。例えば GPU の数"
+    assert max(affinity, key=affinity.__getitem__) == role_of(long_heading)
+
+
+def test_list_questions_and_dates_are_recognized():
+    assert is_list_question("量子化の論文を全部挙げて")
+    assert is_list_question("list every paper I noted about Mamba")
+    assert not is_list_question("Mamba の学習率は？")
+    assert dates_in("6/30のセッション") == [(6, 30)] == dates_in("June 30 session")
+
+
+def test_names_are_what_users_capitalize_not_sentence_starts():
+    assert names_in("What batch size did BERT use?") == {"bert"}
+    assert names_in("Whisperの学習データって何時間分？") == {"whisper"}
+
+
+def test_the_judge_wants_the_cited_note_and_every_key():
+    case = EvalCase("q", "n.md", ("A100|H100", "8 枚"))
+    cited = (Citation(1, "n.md", "h", None, None, 1, 1),)
+    right = Answer("q", "GPU は **A100** を 8 枚 [1]", cited, "extractive", "ja")
+    assert judge(case, right) == "right"
+    assert judge(case, Answer("q", "A100 [1]", cited, "extractive", "ja")) == "wrong_fact"
+    assert judge(case, Answer("q", "no", (), "extractive", "ja", found=False)) == (
+        "false_not_found"
+    )
+    assert judge(EvalCase("q", None), Answer("q", "x", (), "extractive", "ja", False)) == (
+        "refused"
+    )
+    assert states("Ｑｗｅｎ２", "qwen2")
+
+
+@pytest.fixture(scope="module")
+def assistant(sample_index, embedder):
+    runtime = runtime_for(sample_index, embedder)
+    yield runtime.assistant
+    runtime.close()
+
+
+async def test_a_list_question_answers_with_a_counted_list_from_the_catalog(assistant):
+    answer = await assistant.answer("2026-01-10 のセッションで出た論文を全部挙げて")
+    first = answer.text.splitlines()[0]
+    assert answer.found and "件" in first
+    count = int(first.split("は ")[1].split(" 件")[0])
+    assert count == len(answer.citations) >= 3
+    assert all(c.source == "2026-01-10_session.md" for c in answer.citations)
+    assert "1. **" in answer.text and f"[{count}]" in answer.text
+
+
+async def test_a_follow_up_with_its_own_nouns_keeps_the_conversations_paper(assistant):
+    history = [
+        Turn("user", "Attention Is All You Need ってどんな論文？"),
+        Turn("assistant", "自己注意だけで系列変換を行うモデルです [1]。"),
+    ]
+    answer = await assistant.answer("BLEU スコアはいくつだった？", history)
+    assert answer.found
+    assert all(c.paper == "Attention Is All You Need" for c in answer.citations), answer
+    assert "28.4" in answer.text
+
+
+async def test_a_question_about_a_model_the_notes_never_mention_is_not_found(assistant):
+    answer = await assistant.answer("Whisper の学習データは何時間分？")
+    assert not answer.found and answer.citations == ()
+    assert answer.text.startswith(phrase("not_found", "ja"))
+    assert phrase("closest_papers", "ja") in answer.text, "near-domain: suggest what is there"
+
+
+async def test_a_question_naming_one_paper_is_answered_from_that_paper_only(assistant):
+    answer = await assistant.answer("Attention Is All You Need の学習時間は？")
+    assert answer.found and answer.citations
+    assert {c.paper for c in answer.citations} == {"Attention Is All You Need"}
+    assert answer.text.splitlines()[1] == "**Attention Is All You Need**"
