@@ -138,3 +138,13 @@ async def test_a_question_naming_one_paper_is_answered_from_that_paper_only(assi
     assert answer.found and answer.citations
     assert {c.paper for c in answer.citations} == {"Attention Is All You Need"}
     assert answer.text.splitlines()[1] == "**Attention Is All You Need**"
+
+
+async def test_a_follow_up_keeps_the_paper_the_last_answer_came_from_even_unnamed(assistant):
+    history = [
+        Turn("user", "RNN を使わず自己注意だけで翻訳するモデルの話って？"),
+        Turn("assistant", "自己注意だけで系列変換を行うモデルです [1]。"),
+    ]
+    answer = await assistant.answer("BLEU はいくつ？", history)
+    assert answer.found and "28.4" in answer.text
+    assert {c.paper for c in answer.citations} == {"Attention Is All You Need"}

@@ -15,7 +15,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from bot.core.answers import Turn
-from bot.core.focus import Focus, agreed, established_paper, named_papers
+from bot.core.focus import (
+    Focus,
+    agreed,
+    established_paper,
+    named_papers,
+    paper_names,
+    spaced_key,
+)
 from bot.core.models import Chunk, Hit, Paper
 from bot.core.passages import asks_quantity, rank_passages
 from bot.core.queries import is_follow_up, standalone
@@ -55,9 +62,12 @@ class EvidenceFinder:
     ) -> Evidence:
         papers = await self._notes.papers()
         named = named_papers(question, papers)
-        follows = None
-        if not named and history:
-            follows = established_paper(history, papers)
+        follows = await self._conversation_paper(history, papers) if history else None
+        if follows is not None and named:
+            # "LoRA のランクは？" after a paper that uses LoRA asks about that paper's LoRA.
+            named_in_it = await self._mentions(follows, named)
+            follows = follows if named_in_it else None
+            named = [] if named_in_it else named
         queries = [question, *extra_queries]
         if follows is not None:
             queries.append(f"{follows.title} {question}")
@@ -79,6 +89,23 @@ class EvidenceFinder:
         evidence.passages = await self._rank(evidence, tokens)
         evidence.features = self._features(evidence, tokens)
         return evidence
+
+    async def _conversation_paper(
+        self, history: Sequence[Turn], papers: Sequence[Paper]
+    ) -> Paper | None:
+        """The paper the conversation is about: named in it, else the one the last question's
+        hits agreed on (the paper the previous answer came from)."""
+        paper = established_paper(history, papers)
+        last = next((t.text for t in reversed(history) if t.role == "user"), None)
+        if paper is None and last:
+            paper = agreed(await self._notes.search(last, self._k), papers).paper
+        return paper
+
+    async def _mentions(self, paper: Paper, named: list[Paper]) -> bool:
+        """Does the paper's own note use the names of all the papers the question names?"""
+        text = " ".join(c.text for c, _ in await self._notes.passages_of([paper.title]))
+        key = spaced_key(text)
+        return all(any(f" {n} " in key for n in paper_names(other)) for other in named)
 
     async def _rank(self, evidence: Evidence, tokens: list[str]) -> list[Chunk]:
         focus, hits = evidence.focus, evidence.hits
