@@ -7,10 +7,11 @@ import pytest
 
 from bot.core.answer_eval import judge, states
 from bot.core.answers import Answer, Citation, Turn
+from bot.core.dates import dates_in
 from bot.core.evaluation import EvalCase
 from bot.core.extractive import answer_units, best_sentence
 from bot.core.focus import named_papers
-from bot.core.listing import dates_in, is_list_question
+from bot.core.listing import is_list_question
 from bot.core.models import Chunk, Paper
 from bot.core.phrases import phrase
 from bot.core.refusal import names_in
@@ -63,8 +64,8 @@ def test_a_paper_is_named_by_title_short_name_arxiv_id_or_coined_word_not_common
 
 
 def test_section_roles_are_learned_from_the_notes_words():
-    samples = [(f"P{i} > 6. コストや物理的な詳細について", ["gpu", "枚", "時間"]) for i in range(3)]
-    samples += [(f"P{i} > 4. Limitationや問題点は何か", ["課題", "限界"]) for i in range(3)]
+    samples = [(f"P{i} > 6. コストや物理的な詳細について", ["gpu", "枚", "時間"]) for i in range(12)]
+    samples += [(f"P{i} > 4. Limitationや問題点は何か", ["課題", "限界"]) for i in range(12)]
     model = RoleModel(count_roles(samples))
     affinity = model.affinity(["gpu", "枚"], lambda t: 1.0)
     long_heading = "P > 6. コストや物理的な詳細について。例えば GPU の数"

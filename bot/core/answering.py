@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 _PASSAGE_CHARS = 1_200  # per passage in the prompt: chunks are ≤ 700 plus their header
 _FOCUSED = 2  # passages quoted when the answer is about one paper
 _MAX_LISTED = 30
+_LIST_SEARCH = 50  # passages searched for papers whose profile misses the topic
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +175,11 @@ class Answerer:
     async def _listed(self, question: str, lang: Lang) -> Answer | None:
         """Every paper on the question's topic, from the catalog (None: nothing matches)."""
         papers = await self._notes.papers()
-        items = list_papers(question, papers, tokenize=self._profile_tokens)
+        hits = await self._notes.search(question, _LIST_SEARCH)
+        passages = [
+            (h.chunk.paper, self._profile_tokens(h.chunk.body)) for h in hits if h.chunk.paper
+        ]
+        items = list_papers(question, papers, tokenize=self._profile_tokens, passages=passages)
         if not items:
             return None
         text, citations = render_list(items[:_MAX_LISTED], lang)
@@ -190,8 +195,8 @@ class Answerer:
     def _extractive(
         self, evidence: Evidence, lang: Lang, intro: str, notes: tuple[str, ...]
     ) -> Answer:
-        paper = evidence.focus.paper
-        passages = evidence.passages[: _FOCUSED if paper else MAX_PASSAGES]
+        focused = not evidence.focus.is_open
+        passages = evidence.passages[: _FOCUSED if focused else MAX_PASSAGES]
         text, used = extractive_answer(
             evidence.question,
             passages,
@@ -200,7 +205,7 @@ class Answerer:
             intro=intro,
             weights=evidence.weights,
             specific=evidence.quantity or evidence.focus.paper is not None,
-            title=paper.title if paper else None,
+            title=evidence.title,
         )
         citations = tuple(Citation.of(n, chunk) for n, chunk in enumerate(used, 1))
         return Answer(evidence.question, text, citations, "extractive", lang, True, notes)

@@ -21,10 +21,11 @@ from bot.core.focus import (
     established_paper,
     named_papers,
     paper_names,
+    session_focus,
     spaced_key,
 )
 from bot.core.models import Chunk, Hit, Paper
-from bot.core.passages import asks_quantity, rank_passages
+from bot.core.passages import asking_words, asks_quantity, rank_passages
 from bot.core.queries import is_follow_up, standalone
 from bot.core.refusal import name_forms, names_in, unknown_names
 from bot.core.relevance import coverage, idf
@@ -49,6 +50,9 @@ class Evidence:
     features: dict[str, float] = field(default_factory=dict)
     unseen: set[str] = field(default_factory=set)  # question words no passage uses
     unknown: set[str] = field(default_factory=set)  # names in the question the notes never use
+    doc_freq: dict[str, int] = field(default_factory=dict)  # of the question's words
+    total: int = 0  # passages in the index
+    title: str | None = None  # what the focused passages are from: a paper, or a note
 
 
 class EvidenceFinder:
@@ -76,17 +80,26 @@ class EvidenceFinder:
         lists = [await self._notes.search(q, self._k) for q in dict.fromkeys(queries)]
         hits = merge_hits(lists, self._k)
         focus = _focus(named, follows, hits, papers)
+        titles = await self._notes.note_titles()
+        if not named and follows is None:
+            session = session_focus(question, hits, titles)
+            focus = focus if session.is_open else session
         tokens = self._tokenize(question)
         freqs, total = await self._notes.doc_freqs(tokens)
         weights = {t: idf(freqs.get(t, 0), total) for t in tokens}
         evidence = Evidence(
             question, focus, [], weights, asks_quantity(question), named, follows, hits
         )
+        evidence.doc_freq, evidence.total = freqs, total
         evidence.unseen = {t for t in tokens if not freqs.get(t)}
         forms = [f for name in names_in(question) for f in name_forms(name, self._tokenize)]
         name_freqs, _ = await self._notes.doc_freqs(forms) if forms else ({}, 0)
         evidence.unknown = unknown_names(question, self._tokenize, name_freqs)
         evidence.passages = await self._rank(evidence, tokens)
+        if focus.paper is not None:
+            evidence.title = focus.paper.title
+        elif focus.source is not None:
+            evidence.title = titles.get(focus.source) or focus.source
         evidence.features = self._features(evidence, tokens)
         return evidence
 
@@ -119,6 +132,8 @@ class EvidenceFinder:
         if not candidates:
             return [h.chunk for h in hits]
         residual = _residual(tokens, focus, self._tokenize)
+        if not focus.is_open:
+            residual = asking_words(residual, candidates, evidence.doc_freq, evidence.total)
         weight = evidence.weights.get
         roles = RoleModel(await self._notes.role_counts()).affinity(
             residual, lambda t: weight(t, 1.0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 from bot.core.answers import Lang
 from bot.core.models import Chunk
@@ -23,6 +24,8 @@ _EXCERPT_CHARS = 320
 _DELIMITER_ROW = re.compile(r"^\s*\|?[\s:|-]+\|?\s*$")
 _MARKERS = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s*)+")
 _ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_SENTENCE_END = re.compile(r"[。．.!！?？]$")
+_LABEL = 40  # characters: a list item this short without a sentence end labels its sub-items
 _LEAD_IN = re.compile(r"[：:]\s*$")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 _LINK_ONLY = re.compile(r"^\s*(?:\[[^\]]*\]\([^)]*\)\s*)+$|^\s*<?https?://\S+>?\s*$")
@@ -71,13 +74,14 @@ def best_sentence(
     chunk: Chunk, wanted: Mapping[str, float], tokenize: Tokenize, *, specific: bool = False
 ) -> str:
     """The unit sharing the most (rarity-weighted) question words; facts first when asked."""
-    units = answer_units(chunk.body)
-    if not units:
+    found = units_of(chunk.body)
+    if not found:
         return shorten(_clean(chunk.body), _EXCERPT_CHARS)
+    units = [unit.text for unit in found]
     total = sum(wanted.values()) or 1.0
     scores = []
     for i, unit in enumerate(units):
-        score = sum(wanted[t] for t in set(tokenize(unit)) if t in wanted) / total
+        score = sum(wanted[t] for t in set(tokenize(found[i].words)) if t in wanted) / total
         if specific:
             score += SPECIFIC_BONUS * (bool(_DIGIT.search(unit)) + 0.5 * bool(_NAME.search(unit)))
         scores.append((score, -i))
@@ -91,25 +95,85 @@ def best_sentence(
     return shorten(text, _EXCERPT_CHARS)
 
 
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """What may be quoted, and the words it is matched on (a table's header counts too)."""
+
+    text: str
+    match: str = ""
+
+    @property
+    def words(self) -> str:
+        return self.match or self.text
+
+
 def answer_units(body: str) -> list[str]:
-    """Sentences a reader could be told: lead-ins joined with their items, no code or stubs."""
-    units: list[str] = []
+    return [unit.text for unit in units_of(body)]
+
+
+def units_of(body: str) -> list[Unit]:
+    """Sentences a reader could be told: lead-ins joined with their items, a table or list as
+    the roll of its entries, no code or stubs."""
     lines = readable_lines(body, keep_items=True)
+    units: list[Unit] = []
     i = 0
     while i < len(lines):
         line = lines[i]
-        if _LEAD_IN.search(line):
-            items = []
-            while i + 1 < len(lines) and _ITEM.match(lines[i + 1]):
-                i += 1
-                items.append(_ITEM.sub("", lines[i]))
-            if items:
-                units.append(f"{line.rstrip()} " + "、".join(items))
-            i += 1
-            continue  # a lead-in alone states nothing
-        units.extend(s for s in sentences(_ITEM.sub("", line)) if not _LEAD_IN.search(s))
+        items, end = _items_under(lines, i)
+        if items:
+            units.append(Unit(f"{_ITEM.sub('', line).rstrip()} " + _join(items)))
+            i = end
+            continue
+        units.extend(Unit(s) for s in sentences(_ITEM.sub("", line)) if not _LEAD_IN.search(s))
         i += 1
-    return [u for u in units if len(u) > 3]
+    units.extend(_rolls(body))
+    return [u for u in units if len(u.text) > 3]
+
+
+def _items_under(lines: list[str], i: int) -> tuple[list[str], int]:
+    """The items a lead-in line introduces ("使用モデル：", or a bold label with sub-items)."""
+    line = lines[i]
+    depth = _depth(line)
+    label = _ITEM.sub("", line).strip()
+    is_label = _ITEM.match(line) and len(label) <= _LABEL and not _SENTENCE_END.search(label)
+    if not (_LEAD_IN.search(line) or is_label):
+        return [], i
+    items, j = [], i + 1
+    while j < len(lines) and _ITEM.match(lines[j]) and (
+        _depth(lines[j]) > depth or (_LEAD_IN.search(line) and _depth(lines[j]) >= depth)
+    ):
+        items.append(_ITEM.sub("", lines[j]).strip())
+        j += 1
+    return items, j
+
+
+def _join(items: list[str]) -> str:
+    """Items in one line: "、" between words, a space after a full sentence."""
+    return "".join(
+        item + ("" if i == len(items) - 1 else " " if _SENTENCE_END.search(item) else "、")
+        for i, item in enumerate(items)
+    )
+
+
+def _depth(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _rolls(body: str) -> list[Unit]:
+    """A table (or list) as the roll of its first cells (labels): the answer to "what … were
+    there?"; matched on the header row (or the line introducing the list) and the labels."""
+    table = [ln for ln in body.split("\n") if ln.lstrip().startswith("|")]
+    rows = [r for r in table_rows(table) if r and not _DELIMITER_ROW.match("|".join(r))]
+    if len(rows) >= 3:
+        header, entries = rows[0], [_clean(r[0]) for r in rows[1:] if r and _clean(r[0])]
+        if len(entries) >= 2:
+            return [Unit("、".join(entries), " ".join([*header, *entries]))]
+    labels = re.findall(r"^\s*(?:[-*+]|\d+[.)])\s+\*\*([^*]+)\*\*", body, re.M)
+    if len(labels) >= 3:
+        joined = "、".join(_clean(label).rstrip("：: ") for label in labels)
+        intro = body.split("\n", 1)[0]
+        return [Unit(joined, f"{intro} {joined}")]
+    return []
 
 
 def readable_lines(body: str, *, keep_items: bool = False) -> list[str]:
@@ -129,7 +193,7 @@ def readable_lines(body: str, *, keep_items: bool = False) -> list[str]:
                 cells = [_clean(c) for row in table_rows([line]) for c in row]
                 readable.append(" / ".join(c for c in cells if c))
             continue
-        item = "- " if keep_items and _ITEM.match(line) else ""
+        item = " " * _depth(line) + "- " if keep_items and _ITEM.match(line) else ""
         readable.append(item + _clean(_MARKERS.sub("", line)))
     return [line for line in readable if line.strip("- ")]
 

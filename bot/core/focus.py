@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.core.answers import Turn
+from bot.core.dates import dates_in, has_date
 from bot.core.models import Chunk, Hit, Paper
 from bot.core.text import arxiv_id, title_key
 
@@ -23,6 +24,7 @@ _WORD = re.compile(r"(?<![-A-Za-z0-9])[A-Za-z0-9]+(?![-A-Za-z0-9])")  # not part
 _COINED = re.compile(r"[a-z][A-Z]|[A-Za-z][0-9]|[0-9][A-Za-z]|^[A-Z]{2,}")
 _AGREEMENT = 0.6  # share of the top hits' weight one paper must hold to be "the" paper
 _TOP = 5
+_SESSION = re.compile(r"セッション|の回|回で|回の|\bsession|\bmeeting", re.I)
 
 
 def spaced_key(text: str) -> str:
@@ -123,6 +125,25 @@ def agreed(hits: Sequence[Hit], papers: Sequence[Paper]) -> Focus:
         paper = next((p for p in papers if key in paper_titles(p)), None)
         return Focus(paper=paper) if paper else Focus(source=chunk.source)
     return Focus(source=chunk.source)
+
+
+def session_focus(
+    question: str, hits: Sequence[Hit], titles: Mapping[str, str]
+) -> Focus:
+    """A question about one session: by its date in the note's title ("6/30 の回"), or, when
+    it says "セッション" / "回" / "session", the note most of the top hits come from."""
+    dates = dates_in(question)
+    if dates:
+        dated = [src for src, title in titles.items() if any(has_date(title, d) for d in dates)]
+        if len(dated) == 1:
+            return Focus(source=dated[0])
+    if not _SESSION.search(question) or not hits:
+        return Focus()
+    votes: Counter[str] = Counter()
+    for hit in hits[:_TOP]:
+        votes[hit.chunk.source] += 1.0 / hit.rank
+    source, weight = votes.most_common(1)[0]
+    return Focus(source=source) if weight >= _AGREEMENT * sum(votes.values()) else Focus()
 
 
 def _owner(chunk: Chunk) -> str:

@@ -14,9 +14,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.core.answers import Citation, Lang
+from bot.core.dates import DATE, dates_in, has_date
 from bot.core.models import Paper
 from bot.core.relevance import coverage, idf
 from bot.core.shorten import shorten
+from bot.core.text import title_key
 
 Tokenize = Callable[[str], list[str]]
 LIST_QUESTION = re.compile(
@@ -30,11 +32,9 @@ _LIST_WORDS = frozenset(
     "話 奴 系 関連 関係 中 物 事 くれる ちょうだい 頂戴 list all every papers paper noted my "
     "notes note".split()
 )
-_MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
-_DATE = re.compile(
-    r"(?P<m>\d{1,2})\s*[/月]\s*(?P<d>\d{1,2})|(?P<mon>[A-Za-z]{3})[a-z]*\.?\s+(?P<d2>\d{1,2})\b"
-)
 _INFLECTING = re.compile(r"[\u3041-\u3093]$")
+_ASCII = re.compile(r"[a-z]+")
+PASSAGE_DISCOUNT = 0.8  # a passage matching the topic counts a little less than the profile
 MIN_MATCH = 0.25  # share of the topic's (weighted) words a paper's profile must contain
 NEAR_BEST = 0.7  # ... and at least this share of the best paper's
 _GIST = 70
@@ -55,19 +55,9 @@ def topic_tokens(question: str, tokenize: Tokenize) -> list[str]:
     forms end in kana: 出る, 挙げる, 良い) name no topic."""
     return [
         t
-        for t in tokenize(_DATE.sub(" ", question))
+        for t in tokenize(DATE.sub(" ", question))
         if t not in _LIST_WORDS and not _INFLECTING.search(t)
     ]
-
-
-def dates_in(question: str) -> list[tuple[int, int]]:
-    found = []
-    for m in _DATE.finditer(question):
-        if m["m"]:
-            found.append((int(m["m"]), int(m["d"])))
-        elif m["mon"] and m["mon"].lower() in _MONTHS:
-            found.append((_MONTHS.index(m["mon"].lower()) + 1, int(m["d2"])))
-    return [(mo, d) for mo, d in found if 1 <= mo <= 12 and 1 <= d <= 31]
 
 
 def profile(paper: Paper) -> str:
@@ -77,34 +67,61 @@ def profile(paper: Paper) -> str:
     return "\n".join(fields)
 
 
-def list_papers(question: str, papers: Sequence[Paper], *, tokenize: Tokenize) -> list[Listed]:
-    """Papers matching the question's topic and dates, best first.
+def list_papers(
+    question: str,
+    papers: Sequence[Paper],
+    *,
+    tokenize: Tokenize,
+    passages: Sequence[tuple[str, Sequence[str]]] = (),
+) -> list[Listed]:
+    """Papers matching the question's topic, venue and dates, best first.
 
     The papers' profiles are the corpus here: a question word no profile uses ("挙げて") is
-    no topic, and a word in every profile ("論文") weighs nothing.
+    no topic, and a word in every profile ("論文") weighs nothing. ``passages``: (paper title,
+    tokens) of passages search found, so "papers that trained on A100s" can match a paper
+    whose profile says nothing of GPUs.
     """
     profiles = [set(tokenize(profile(paper))) for paper in papers]
     df = Counter(t for tokens in profiles for t in tokens)
-    topic = [t for t in topic_tokens(question, tokenize) if df[t]]
+    venues = _venues_named(question, papers)
+    topic = [t for t in topic_tokens(question, tokenize) if df[t] and t not in venues]
     dates = dates_in(question)
+    if not topic and not dates and not venues:
+        return []
+    by_title = _passage_tokens(passages, papers)
+    weight = lambda t: idf(df[t], len(papers))  # noqa: E731
     found = []
     for paper, tokens in zip(papers, profiles, strict=True):
-        if dates and not any(_has_date(profile(paper), d) for d in dates):
+        if dates and not any(has_date(profile(paper), d) for d in dates):
             continue
-        score = coverage(topic, tokens, lambda t: idf(df[t], len(papers))) if topic else 1.0
+        if venues and not venues & set(title_key(paper.venue or "").split()):
+            continue
+        score = coverage(topic, tokens, weight) if topic else 1.0
+        for passage in by_title.get(paper.key, ()):
+            score = max(score, PASSAGE_DISCOUNT * coverage(topic, passage, weight))
         if score >= MIN_MATCH:
             found.append(Listed(paper, score))
-    if not topic and not dates:
-        return []
     best = max((item.score for item in found), default=0.0)
     found = [item for item in found if item.score >= NEAR_BEST * best]
     return sorted(found, key=lambda item: (-item.score, item.paper.title.lower()))
 
 
-def _has_date(text: str, date: tuple[int, int]) -> bool:
-    month, day = date
-    pattern = rf"(?<!\d)0?{month}\s*[-/月.]\s*0?{day}(?!\d)"
-    return re.search(pattern, text) is not None
+def _venues_named(question: str, papers: Sequence[Paper]) -> set[str]:
+    """Venue names ("ICLR", "ACL", "arXiv") the question uses, as the catalog writes them."""
+    words = set(title_key(question).split()) | set(_ASCII.findall(question.lower()))
+    known = {w for p in papers if p.venue for w in title_key(p.venue).split() if w.isalpha()}
+    return words & known
+
+
+def _passage_tokens(
+    passages: Sequence[tuple[str, Sequence[str]]], papers: Sequence[Paper]
+) -> dict[str, list[Sequence[str]]]:
+    keys = {title_key(name): p.key for p in papers for name in (p.title, *p.aliases)}
+    found: dict[str, list[Sequence[str]]] = {}
+    for title, tokens in passages:
+        if (key := keys.get(title_key(title))) is not None:
+            found.setdefault(key, []).append(tokens)
+    return found
 
 
 def render_list(items: Sequence[Listed], lang: Lang) -> tuple[str, tuple[Citation, ...]]:

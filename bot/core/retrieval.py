@@ -27,6 +27,10 @@ class NotesIndex(Protocol):
 
     async def note_passages(self, source: str) -> list[tuple[Chunk, list[str]]]: ...
 
+    async def note_titles(self) -> dict[str, str]:
+        """Each note's title (session notes carry their date or topic there)."""
+        ...
+
     async def doc_freqs(self, tokens: Sequence[str]) -> tuple[dict[str, int], int]:
         """How many passages use each token, and how many passages there are."""
         ...

@@ -21,8 +21,9 @@ from bot.core.text import title_key
 
 _NUMBERING = re.compile(r"^\s*(?:[0-9０-９]+(?:[.．][0-9０-９]+)*[.．、)）]?|[IVX]+\.)\s*")
 _ROLE_CHARS = 10  # enough to tell "コストや物理的な詳細" from "技術的な詳細について"
-_SMOOTHING = 1.0
-_MIN_ROLE_PASSAGES = 3  # a role seen in fewer passages says nothing general
+_PRIOR_MASS = 20.0  # Dirichlet smoothing, in passages: rare words lean to the overall rate
+_CONFIDENT = 5.0
+_MIN_ROLE_PASSAGES = 10  # a role seen in fewer passages says nothing general
 
 RoleCounts = Mapping[str, Counter[str]]
 
@@ -37,20 +38,20 @@ def role_of(heading: str) -> str:
 
 
 def count_roles(samples: Iterable[tuple[str, Iterable[str]]]) -> dict[str, Counter[str]]:
-    """Document frequency of each word per role, from (heading, tokens) of every passage."""
+    """Per role: in how many passages each word occurs, and (under "") how many passages."""
     counts: dict[str, Counter[str]] = {}
-    passages: Counter[str] = Counter()
     for heading, tokens in samples:
         role = role_of(heading)
         if not role:
             continue
-        passages[role] += 1
-        counts.setdefault(role, Counter()).update(set(tokens))
-    return {role: c for role, c in counts.items() if passages[role] >= _MIN_ROLE_PASSAGES}
+        role_counts = counts.setdefault(role, Counter())
+        role_counts.update(set(tokens))
+        role_counts[""] += 1
+    return {role: c for role, c in counts.items() if c[""] >= _MIN_ROLE_PASSAGES}
 
 
 class RoleModel:
-    """P(role | word) from the index; a question's affinity for each role."""
+    """How much more often a word occurs in each role's passages than in passages overall."""
 
     def __init__(self, counts: RoleCounts) -> None:
         self._counts = counts
@@ -63,25 +64,33 @@ class RoleModel:
         return sorted(self._counts)
 
     def affinity(self, tokens: Iterable[str], weight: Callable[[str], float]) -> dict[str, float]:
-        """Per role: how much more the question's words belong to it than to an average role.
-
-        0 means no preference; the scale is a weighted mean of P(role|word) − 1/roles.
-        """
+        """Per role: the weighted mean log-lift of the question's words, centred on 0 across
+        roles (a word as common everywhere says nothing). Sizes cancel out: the largest
+        section does not win by volume."""
         roles = self.roles
-        if len(roles) < 2:
+        total = self._totals[""]
+        if len(roles) < 2 or not total:
             return {}
-        prior = 1.0 / len(roles)
         scores = dict.fromkeys(roles, 0.0)
         total_weight = 0.0
         for token in set(tokens):
             seen = self._totals.get(token, 0)
-            if not seen:
+            if not seen or not token:
                 continue
-            w = weight(token) * (1.0 - math.exp(-seen))  # words seen once say little
+            w = weight(token) * seen / (seen + _CONFIDENT)  # a word seen twice says little
             total_weight += w
+            overall = seen / total
+            lifts = {
+                role: math.log(
+                    (self._counts[role].get(token, 0) + _PRIOR_MASS * overall)
+                    / (self._counts[role][""] + _PRIOR_MASS)
+                    / overall
+                )
+                for role in roles
+            }
+            mean = sum(lifts.values()) / len(roles)
             for role in roles:
-                p = (self._counts[role].get(token, 0) + _SMOOTHING * prior) / (seen + _SMOOTHING)
-                scores[role] += w * (p - prior)
+                scores[role] += w * (lifts[role] - mean)
         if total_weight <= 0:
             return {}
         return {role: score / total_weight for role, score in scores.items()}

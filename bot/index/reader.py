@@ -46,6 +46,9 @@ class IndexReader:
     async def note_passages(self, source: str) -> list[tuple[Chunk, list[str]]]:
         return await self._run(self._store.tokens_of_source, source)
 
+    async def note_titles(self) -> dict[str, str]:
+        return await self._run(self._store.note_titles)
+
     async def doc_freqs(self, tokens: Sequence[str]) -> tuple[dict[str, int], int]:
         return await self._run(self._searcher.doc_freqs, list(tokens))
 

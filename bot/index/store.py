@@ -182,6 +182,13 @@ class NotesStore:
             for row in self._db.execute(query, (source,))
         ]
 
+    def note_titles(self) -> dict[str, str]:
+        """Each note's title: the top heading of its first headed passage."""
+        query = (
+            "SELECT source, heading, MIN(ord) FROM chunks WHERE heading != '' GROUP BY source"
+        )
+        return {src: heading.split(" > ")[0] for src, heading, _ in self._db.execute(query)}
+
     def headings_and_tokens(self, limit: int) -> Iterator[tuple[str, list[str]]]:
         """(heading, tokens) of up to ``limit`` passages spread evenly over the index."""
         total = self.count_chunks()
