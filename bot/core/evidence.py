@@ -24,6 +24,7 @@ from bot.core.focus import (
     session_focus,
     spaced_key,
 )
+from bot.core.glossary import gloss
 from bot.core.models import Chunk, Hit, Paper
 from bot.core.passages import asking_words, asks_quantity, rank_passages
 from bot.core.queries import is_follow_up, standalone
@@ -31,6 +32,7 @@ from bot.core.refusal import name_forms, names_in, unknown_names
 from bot.core.relevance import coverage, idf
 from bot.core.retrieval import NotesIndex, merge_hits
 from bot.core.sections import RoleModel
+from bot.core.text import is_japanese
 
 Tokenize = Callable[[str], list[str]]
 _SEARCH_K = 20
@@ -73,6 +75,10 @@ class EvidenceFinder:
             follows = follows if named_in_it else None
             named = [] if named_in_it else named
         queries = [question, *extra_queries]
+        japanese = ""  # an English question's words as the (Japanese) notes write them
+        if not is_japanese(question):
+            japanese = gloss(question, await self._notes.glossary())
+            queries += [f"{question} {japanese}"] if japanese else []
         if follows is not None:
             queries.append(f"{follows.title} {question}")
         elif history and is_follow_up(question):
@@ -84,7 +90,7 @@ class EvidenceFinder:
         if not named and follows is None:
             session = session_focus(question, hits, titles)
             focus = focus if session.is_open else session
-        tokens = self._tokenize(question)
+        tokens = self._tokenize(f"{question} {japanese}")
         freqs, total = await self._notes.doc_freqs(tokens)
         weights = {t: idf(freqs.get(t, 0), total) for t in tokens}
         evidence = Evidence(

@@ -27,6 +27,10 @@ class NotesIndex(Protocol):
 
     async def note_passages(self, source: str) -> list[tuple[Chunk, list[str]]]: ...
 
+    async def glossary(self) -> dict[str, str]:
+        """English term → Japanese term, as the notes pair them (see bot.core.glossary)."""
+        ...
+
     async def note_titles(self) -> dict[str, str]:
         """Each note's title (session notes carry their date or topic there)."""
         ...

@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 from bot.core.catalog import build_catalog
+from bot.core.glossary import mine_pairs
 from bot.core.models import Chunk, Hit, Paper
 from bot.core.sections import RoleCounts, count_roles
 from bot.index.search import Searcher
@@ -30,6 +31,7 @@ class IndexReader:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notes-index")
         self._catalog: tuple[tuple[int, int], list[Paper]] | None = None
         self._roles: tuple[tuple[int, int], RoleCounts] | None = None
+        self._terms: tuple[tuple[int, int], dict[str, str]] | None = None
 
     async def search(self, query: str, k: int) -> list[Hit]:
         return await self._run(self._searcher.search, query, k)
@@ -45,6 +47,9 @@ class IndexReader:
 
     async def note_passages(self, source: str) -> list[tuple[Chunk, list[str]]]:
         return await self._run(self._store.tokens_of_source, source)
+
+    async def glossary(self) -> dict[str, str]:
+        return await self._run(self._glossary)
 
     async def note_titles(self) -> dict[str, str]:
         return await self._run(self._store.note_titles)
@@ -68,6 +73,12 @@ class IndexReader:
             catalog = build_catalog(self._store.mentions(), self._store.first_seen())
             self._catalog = (version, catalog)
         return self._catalog[1]
+
+    def _glossary(self) -> dict[str, str]:
+        version = self._store.catalog_version()
+        if self._terms is None or self._terms[0] != version:
+            self._terms = (version, mine_pairs(self._store.bodies()))
+        return self._terms[1]
 
     def _role_counts(self) -> RoleCounts:
         version = self._store.catalog_version()

@@ -182,6 +182,10 @@ class NotesStore:
             for row in self._db.execute(query, (source,))
         ]
 
+    def bodies(self) -> Iterator[str]:
+        for (body,) in self._db.execute("SELECT body FROM chunks"):
+            yield body
+
     def note_titles(self) -> dict[str, str]:
         """Each note's title: the top heading of its first headed passage."""
         query = (

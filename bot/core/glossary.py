@@ -1,0 +1,92 @@
+"""English question words as Japanese notes write them, so an English question finds them.
+
+Notes in Japanese keep English for names and many terms (GPU, LoRA, RedPajama), but the words a
+question is built from ("train", "dataset", "limitations", "how long") are Japanese in them.
+Two sources: a general ML vocabulary below, and the pairs the notes themselves define
+("行動マネージャ (Action Manager)", "Stage-wise Diffusion（ステージワイズ拡散）"), mined by
+``mine_pairs`` when the notes are read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+# fmt: off
+GENERAL: dict[str, str] = {
+    "train": "学習 訓練 トレーニング", "training": "学習 訓練 トレーニング",
+    "trained": "学習 訓練 トレーニング", "learn": "学習", "learning": "学習",
+    "dataset": "データセット", "datasets": "データセット", "data": "データ",
+    "model": "モデル", "models": "モデル", "paper": "論文", "papers": "論文",
+    "limitation": "限界 課題 制限 問題点", "limitations": "限界 課題 制限 問題点",
+    "weakness": "弱点 課題 限界", "weaknesses": "弱点 課題 限界", "problem": "問題 課題",
+    "result": "結果 成果", "results": "結果 成果", "achieve": "達成", "achieved": "達成",
+    "improve": "改善 向上", "improved": "改善 向上", "improvement": "改善 向上",
+    "cost": "コスト", "costs": "コスト", "time": "時間", "hours": "時間", "days": "日",
+    "memory": "メモリ", "speed": "速度", "faster": "高速", "fast": "高速",
+    "accuracy": "精度", "performance": "性能", "score": "スコア", "scores": "スコア",
+    "evaluate": "評価", "evaluation": "評価", "evaluated": "評価", "benchmark": "ベンチマーク",
+    "benchmarks": "ベンチマーク", "metric": "指標", "metrics": "指標",
+    "method": "手法", "methods": "手法", "approach": "アプローチ 手法", "technique": "手法",
+    "architecture": "アーキテクチャ 構造", "structure": "構造", "component": "コンポーネント",
+    "parameter": "パラメータ", "parameters": "パラメータ", "size": "サイズ 規模",
+    "batch": "バッチ", "rate": "率", "epoch": "エポック", "epochs": "エポック",
+    "step": "ステップ", "steps": "ステップ", "loss": "損失", "reward": "報酬",
+    "inference": "推論", "reasoning": "推論", "generation": "生成", "generate": "生成",
+    "video": "動画 ビデオ", "videos": "動画 ビデオ", "image": "画像", "images": "画像",
+    "text": "テキスト", "language": "言語", "token": "トークン", "tokens": "トークン",
+    "quantization": "量子化", "quantize": "量子化", "compression": "圧縮", "compress": "圧縮",
+    "resolution": "解像度", "frame": "フレーム", "frames": "フレーム", "pixel": "ピクセル 画素",
+    "pixels": "ピクセル 画素", "minimum": "最小", "maximum": "最大", "number": "数",
+    "judge": "判定 評価", "constraint": "制約", "constraints": "制約",
+    "frontend": "フロントエンド", "backend": "バックエンド", "database": "データベース",
+    "app": "アプリ", "application": "アプリ", "idea": "アイデア", "ideas": "アイデア",
+    "session": "セッション", "next": "次 今後", "plan": "方針 計画", "plans": "方針 計画",
+    "venue": "会議", "conference": "会議", "published": "採択 発表", "author": "著者",
+    "authors": "著者", "code": "コード", "release": "公開", "released": "公開",
+    "solve": "解決", "solved": "解決", "human": "人間", "agent": "エージェント",
+    "agents": "エージェント", "retrieval": "検索", "search": "検索", "embedding": "埋め込み",
+    "embeddings": "埋め込み", "distillation": "蒸留", "distill": "蒸留", "pretraining": "事前学習",
+    "fine-tuning": "ファインチューニング 微調整", "finetuning": "ファインチューニング 微調整",
+    "correction": "修正", "medical": "医療", "device": "デバイス 端末", "devices": "デバイス 端末",
+    "edge": "エッジ", "privacy": "プライバシー", "pruning": "削減 枝刈り", "diffusion": "拡散",
+    "motion": "モーション 動き", "dance": "ダンス", "music": "音楽", "noise": "ノイズ",
+    "sampling": "サンプリング", "attention": "注意 アテンション", "head": "ヘッド",
+    "heads": "ヘッド", "context": "コンテキスト 文脈", "long": "長", "length": "長",
+    "experiment": "実験", "experiments": "実験", "used": "使用", "use": "使用",
+    "gpu": "GPU", "gpus": "GPU", "hardware": "ハードウェア", "machine": "マシン",
+    "layer": "層", "layers": "層", "dimension": "次元", "dimensions": "次元",
+    "translation": "翻訳", "multilingual": "多言語", "tokenizer": "トークナイザ",
+    "chunking": "チャンキング", "chunk": "チャンク", "router": "ルーター",
+    "scaling": "スケーリング", "quality": "品質", "duplicate": "重複", "deduplication": "重複排除",
+    "privacy risk": "プライバシー", "why": "理由", "purpose": "目的", "goal": "目的",
+    "future": "今後", "work": "課題", "baseline": "ベースライン", "baselines": "ベースライン",
+    "compared": "比較", "comparison": "比較", "better": "向上", "stage": "段階",
+}
+# fmt: on
+_WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
+# "日本語 (English)" / "日本語（English）" and "English（日本語）" as notes define terms.
+_JA = r"[\u3040-\u30ff\u3400-\u9fff]{2,12}"
+_EN = r"[A-Za-z][A-Za-z \-]{2,40}?"
+_JA_THEN_EN = re.compile(rf"({_JA})\s*[(（]({_EN})[)）]")
+_EN_THEN_JA = re.compile(rf"({_EN})\s*[(（]({_JA})[)）]")
+
+
+def mine_pairs(texts: Iterable[str]) -> dict[str, str]:
+    """English term (lower case) → Japanese term, as the notes pair them in parentheses."""
+    pairs: dict[str, str] = {}
+    for text in texts:
+        for ja, en in _JA_THEN_EN.findall(text):
+            pairs.setdefault(en.strip().lower(), ja)
+        for en, ja in _EN_THEN_JA.findall(text):
+            pairs.setdefault(en.strip().lower(), ja)
+    return pairs
+
+
+def gloss(question: str, mined: Mapping[str, str] | None = None) -> str:
+    """Japanese words for the English words (and mined terms) of the question; "" if none."""
+    lowered = question.lower()
+    words = [w.lower() for w in _WORD.findall(question)]
+    found = [GENERAL[w] for w in words if w in GENERAL]
+    found += [ja for en, ja in (mined or {}).items() if len(en) > 3 and en in lowered]
+    return " ".join(dict.fromkeys(found))
