@@ -18,9 +18,10 @@ from bot.core.citations import check_citations
 from bot.core.errors import LLMError, LLMTimeout, LLMUnavailable
 from bot.core.evidence import Evidence, EvidenceFinder
 from bot.core.extractive import MAX_PASSAGES, Tokenize, extractive_answer
-from bot.core.listing import is_list_question, list_papers, render_list
+from bot.core.focus import session_focus, session_phrase
+from bot.core.listing import Scope, is_list_question, list_papers, render_list
 from bot.core.llm import ChatModel, Message
-from bot.core.models import Chunk
+from bot.core.models import Chunk, Hit
 from bot.core.phrases import phrase
 from bot.core.prompts import PromptBook
 from bot.core.queries import history_messages, history_text, parse_rewrite, recent
@@ -179,11 +180,21 @@ class Answerer:
         passages = [
             (h.chunk.paper, self._profile_tokens(h.chunk.body)) for h in hits if h.chunk.paper
         ]
-        items = list_papers(question, papers, tokenize=self._profile_tokens, passages=passages)
+        scope = await self._session_scope(question, hits)
+        items = list_papers(
+            question, papers, tokenize=self._profile_tokens, passages=passages, scope=scope
+        )
         if not items:
             return None
         text, citations = render_list(items[:_MAX_LISTED], lang)
         return Answer(question, text, citations, "extractive", lang, True)
+
+    async def _session_scope(self, question: str, hits: list[Hit]) -> Scope | None:
+        """The session a list question is about ("6/30 の回", "多言語のセッションで出た…")."""
+        focus = session_focus(question, hits, await self._notes.note_titles())
+        if focus.source is None:
+            return None
+        return Scope(focus.source, frozenset(self._tokenize(session_phrase(question))))
 
     def _profile_tokens(self, text: str) -> list[str]:
         return list(self._tokens_cached(text))

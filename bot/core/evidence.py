@@ -36,6 +36,7 @@ from bot.core.text import is_japanese
 
 Tokenize = Callable[[str], list[str]]
 _SEARCH_K = 20
+_QUOTED = 3  # passages an answer quotes at most
 _OPEN_RERANK = 10  # open questions: how many search hits the section/number ranking reorders
 
 
@@ -175,6 +176,7 @@ class EvidenceFinder:
             ),
             "unseen": _share(evidence.unseen, tokens, evidence.weights),
             "unknown_name": float(bool(evidence.unknown)),
+            "name_missing": float(_names_missing(evidence)),
         }
 
 
@@ -197,6 +199,16 @@ def _residual(tokens: list[str], focus: Focus, tokenize: Tokenize) -> list[str]:
     title_words = {t for name in (focus.paper.title, *focus.paper.aliases) for t in tokenize(name)}
     rest = [t for t in tokens if t not in title_words]
     return rest or tokens
+
+
+def _names_missing(evidence: Evidence) -> bool:
+    """The question names something (GPU, BERT) that none of the passages to quote mention."""
+    names = names_in(evidence.question)
+    if not names:
+        return False
+    quoted = spaced_key(" ".join(c.text for c in evidence.passages[:_QUOTED]))
+    forms = names | {n[:-1] for n in names if n.endswith("s") and len(n) > 3}  # GPUs → GPU
+    return not any(f" {name} " in quoted for name in forms)
 
 
 def _share(some: set[str], tokens: list[str], weights: dict[str, float]) -> float:

@@ -24,6 +24,9 @@ _WORD = re.compile(r"(?<![-A-Za-z0-9])[A-Za-z0-9]+(?![-A-Za-z0-9])")  # not part
 _COINED = re.compile(r"[a-z][A-Z]|[A-Za-z][0-9]|[0-9][A-Za-z]|^[A-Z]{2,}")
 _AGREEMENT = 0.6  # share of the top hits' weight one paper must hold to be "the" paper
 _TOP = 5
+_SESSION_PHRASE = re.compile(
+    r"([^、。,.!?！？\s]+?)\s*の?(?:セッション|回)|\b([\w ]+?) session", re.I
+)
 _SESSION = re.compile(r"セッション|の回|回で|回の|\bsession|\bmeeting", re.I)
 
 
@@ -144,6 +147,12 @@ def session_focus(
         votes[hit.chunk.source] += 1.0 / hit.rank
     source, weight = votes.most_common(1)[0]
     return Focus(source=source) if weight >= _AGREEMENT * sum(votes.values()) else Focus()
+
+
+def session_phrase(question: str) -> str:
+    """The words naming the session ("多言語・LoRA・トークナイザ" in "…のセッションで出た論文")."""
+    match = _SESSION_PHRASE.search(question)
+    return (match.group(1) or match.group(2) or "") if match else ""
 
 
 def _owner(chunk: Chunk) -> str:

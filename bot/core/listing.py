@@ -23,7 +23,7 @@ from bot.core.text import title_key
 Tokenize = Callable[[str], list[str]]
 LIST_QUESTION = re.compile(
     r"全部|全て|すべて|一覧|列挙|挙げ|リスト[にのア]|どんな論文|どの論文|何本|いくつの論文|系の論文"
-    r"|\b(?:list|all|every)\b.*\bpapers?\b|\bwhich papers\b|\bpapers\b.*\b(?:all|list)\b",
+    r"|\b(?:list|all|every)\b.*\bpapers?\b|\bwhich (?:papers|ones)\b|\bpapers\b.*\b(?:all|list)\b",
     re.I,
 )
 # Words that ask for a list rather than name its topic.
@@ -36,8 +36,16 @@ _INFLECTING = re.compile(r"[\u3041-\u3093]$")
 _ASCII = re.compile(r"[a-z]+")
 PASSAGE_DISCOUNT = 0.8  # a passage matching the topic counts a little less than the profile
 MIN_MATCH = 0.25  # share of the topic's (weighted) words a paper's profile must contain
-NEAR_BEST = 0.7  # ... and at least this share of the best paper's
+NEAR_BEST = 0.55  # ... and at least this share of the best paper's
 _GIST = 70
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """A session note a list question is about, and the words that describe it."""
+
+    source: str
+    words: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,23 +81,29 @@ def list_papers(
     *,
     tokenize: Tokenize,
     passages: Sequence[tuple[str, Sequence[str]]] = (),
+    scope: Scope | None = None,
 ) -> list[Listed]:
     """Papers matching the question's topic, venue and dates, best first.
 
     The papers' profiles are the corpus here: a question word no profile uses ("挙げて") is
     no topic, and a word in every profile ("論文") weighs nothing. ``passages``: (paper title,
     tokens) of passages search found, so "papers that trained on A100s" can match a paper
-    whose profile says nothing of GPUs.
+    whose profile says nothing of GPUs. ``scope``: the session note the question is about;
+    its papers only, and the words describing that session are no topic.
     """
     profiles = [set(tokenize(profile(paper))) for paper in papers]
-    df = Counter(t for tokens in profiles for t in tokens)
+    df, total = Counter(t for tokens in profiles for t in tokens), len(papers)
     venues = _venues_named(question, papers)
     topic = [t for t in topic_tokens(question, tokenize) if df[t] and t not in venues]
+    if scope is not None:
+        topic = [t for t in topic if t not in scope.words]
+        papers = [p for p in papers if any(ref.source == scope.source for ref in p.sources)]
+        profiles = [set(tokenize(profile(paper))) for paper in papers]
     dates = dates_in(question)
-    if not topic and not dates and not venues:
+    if not topic and not dates and not venues and scope is None:
         return []
     by_title = _passage_tokens(passages, papers)
-    weight = lambda t: idf(df[t], len(papers))  # noqa: E731
+    weight = lambda t: idf(df[t], total)  # noqa: E731
     found = []
     for paper, tokens in zip(papers, profiles, strict=True):
         if dates and not any(has_date(profile(paper), d) for d in dates):

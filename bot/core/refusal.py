@@ -17,15 +17,20 @@ from bot.core.text import is_japanese
 _NAME = re.compile(
     r"(?<![A-Za-z0-9])(?:[A-Z][A-Za-z0-9]*|[a-z]+[A-Z0-9][A-Za-z0-9]*)(?:-[A-Za-z0-9]+)*"
 )
-_SENTENCE_START = re.compile(r"(?:^|[.?!]\s+)([A-Z][a-z]+)")
+# English capitalizes more than names (sentence starts, "June", "I"): there a name is coined.
+_COINED = re.compile(r"[A-Z].*[A-Z0-9]|[a-z][A-Z0-9]|[0-9]")
 MIN_RELEVANCE = 0.1  # below this the notes share (almost) nothing with the question
 
 
 def names_in(question: str) -> set[str]:
-    """Lower-cased name words of the question (not a capitalized first word of a sentence)."""
+    """Lower-cased name words of the question: in Japanese any Latin word written with a
+    capital, in English only coined ones ("GRPO", "GPT-4", "MatFormer")."""
     english = not is_japanese(question)
-    starts = {m.group(1) for m in _SENTENCE_START.finditer(question)} if english else set()
-    words = {w for w in _NAME.findall(question) if w not in starts and len(w) >= 3}
+    words = {
+        w
+        for w in _NAME.findall(question)
+        if len(w) >= 3 and (not english or _COINED.search(w))
+    }
     return {part.lower() for w in words for part in w.split("-") if len(part) >= 2}
 
 
@@ -51,6 +56,6 @@ def unknown_names(
 def should_answer(features: Mapping[str, float]) -> bool:
     if features.get("named", 0.0):
         return True  # the question names a paper of the notes
-    if features.get("unknown_name", 0.0):
-        return False
+    if features.get("unknown_name", 0.0) or features.get("name_missing", 0.0):
+        return False  # about a name the notes never use, or do not use where they'd answer
     return features.get("relevance", 0.0) >= MIN_RELEVANCE
