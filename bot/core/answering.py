@@ -214,7 +214,7 @@ class Answerer:
             lang=lang,
             tokenize=self._tokenize,
             intro=intro,
-            weights=evidence.weights,
+            weights=_asking_weights(evidence),
             specific=evidence.quantity or evidence.focus.paper is not None,
             title=evidence.title,
         )
@@ -231,6 +231,15 @@ class Answerer:
         if not citations:
             notes.append("the answer cites no passage")
         return Answer(question, checked.text, citations, "llm", lang, True, tuple(notes))
+
+
+def _asking_weights(evidence: Evidence) -> dict[str, float]:
+    """Sentences are chosen by the words that ask: inside one paper, its own words say nothing."""
+    if evidence.focus.paper is None:
+        return evidence.weights
+    asking = set(evidence.asking)
+    chosen = {t: w for t, w in evidence.weights.items() if t in asking}
+    return chosen or evidence.weights
 
 
 def _not_found(evidence: Evidence | None, lang: Lang) -> str:

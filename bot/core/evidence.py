@@ -24,7 +24,7 @@ from bot.core.focus import (
     session_focus,
     spaced_key,
 )
-from bot.core.glossary import gloss
+from bot.core.glossary import gloss, gloss_japanese
 from bot.core.models import Chunk, Hit, Paper
 from bot.core.passages import asking_words, asks_quantity, rank_passages
 from bot.core.queries import is_follow_up, standalone
@@ -56,6 +56,7 @@ class Evidence:
     doc_freq: dict[str, int] = field(default_factory=dict)  # of the question's words
     total: int = 0  # passages in the index
     title: str | None = None  # what the focused passages are from: a paper, or a note
+    asking: list[str] = field(default_factory=list)  # the words that ask, not that point
 
 
 class EvidenceFinder:
@@ -76,10 +77,13 @@ class EvidenceFinder:
             follows = follows if named_in_it else None
             named = [] if named_in_it else named
         queries = [question, *extra_queries]
-        japanese = ""  # an English question's words as the (Japanese) notes write them
-        if not is_japanese(question):
-            japanese = gloss(question, await self._notes.glossary())
-            queries += [f"{question} {japanese}"] if japanese else []
+        # The question's words in the notes' other language: English questions over Japanese
+        # notes, Japanese terms the notes keep in English ("学習率" → "Learning rate").
+        if is_japanese(question):
+            glossed = gloss_japanese(question, await self._notes.glossary())
+        else:
+            glossed = gloss(question, await self._notes.glossary())
+            queries += [f"{question} {glossed}"] if glossed else []
         if follows is not None:
             queries.append(f"{follows.title} {question}")
         elif history and is_follow_up(question):
@@ -91,7 +95,7 @@ class EvidenceFinder:
         if not named and follows is None:
             session = session_focus(question, hits, titles)
             focus = focus if session.is_open else session
-        tokens = self._tokenize(f"{question} {japanese}")
+        tokens = self._tokenize(f"{question} {glossed}")
         freqs, total = await self._notes.doc_freqs(tokens)
         weights = {t: idf(freqs.get(t, 0), total) for t in tokens}
         evidence = Evidence(
@@ -141,6 +145,7 @@ class EvidenceFinder:
         residual = _residual(tokens, focus, self._tokenize)
         if not focus.is_open:
             residual = asking_words(residual, candidates, evidence.doc_freq, evidence.total)
+        evidence.asking = residual
         weight = evidence.weights.get
         roles = RoleModel(await self._notes.role_counts()).affinity(
             residual, lambda t: weight(t, 1.0)

@@ -26,7 +26,7 @@ _MARKERS = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s*)+")
 _ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _SENTENCE_END = re.compile(r"[。．.!！?？]$")
 _LABEL = 40  # characters: a list item this short without a sentence end labels its sub-items
-_LEAD_IN = re.compile(r"[：:]\s*$")
+_LEAD_IN = re.compile(r"[：:]\s*$|(?:以下|次)の.*[。:：]?\s*$|following.*[.:]\s*$")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 _LINK_ONLY = re.compile(r"^\s*(?:\[[^\]]*\]\([^)]*\)\s*)+$|^\s*<?https?://\S+>?\s*$")
 _DIGIT = re.compile(r"\d")
@@ -52,7 +52,7 @@ def extractive_answer(
 
     ``title``: all passages are about this paper: it heads the answer, bullets name sections.
     """
-    wanted = {t: (weights or {}).get(t, 1.0) for t in tokenize(question)}
+    wanted = dict(weights) if weights else dict.fromkeys(tokenize(question), 1.0)
     used = list(passages[:MAX_PASSAGES])
     lines = [phrase(intro, lang)]
     if title:
@@ -76,7 +76,7 @@ def best_sentence(
     """The unit sharing the most (rarity-weighted) question words; facts first when asked."""
     found = units_of(chunk.body)
     if not found:
-        return shorten(_clean(chunk.body), _EXCERPT_CHARS)
+        return shorten(_clean(chunk.body), _EXCERPT_CHARS, keep_links=True)
     units = [unit.text for unit in found]
     total = sum(wanted.values()) or 1.0
     scores = []
@@ -91,8 +91,11 @@ def best_sentence(
     chosen = [best] + [i for i in order[1:MAX_UNITS] if scores[i][0] >= floor > 0]
     if len(units[best]) < _SHORT and best + 1 < len(units) and scores[best + 1][0] > 0:
         chosen.append(best + 1)
-    text = " ".join(units[i] for i in dict.fromkeys(chosen))  # best first
-    return shorten(text, _EXCERPT_CHARS)
+    text = shorten(units[best], _EXCERPT_CHARS, keep_links=True)
+    for i in list(dict.fromkeys(chosen))[1:]:  # the others, best first, while they fit whole
+        if len(text) + 1 + len(units[i]) <= _EXCERPT_CHARS and units[i] not in text:
+            text = f"{text} {units[i]}"
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +124,10 @@ def units_of(body: str) -> list[Unit]:
         line = lines[i]
         items, end = _items_under(lines, i)
         if items:
-            units.append(Unit(f"{_ITEM.sub('', line).rstrip()} " + _join(items)))
+            lead = _ITEM.sub("", line).rstrip()
+            units.append(Unit(_fit(lead, items), f"{lead} {' '.join(items)}"))
+            # Each item alone too (with its lead-in's words): the answer may be one of them.
+            units.extend(Unit(item, f"{lead} {item}") for item in items if len(items) > 1)
             i = end
             continue
         units.extend(Unit(s) for s in sentences(_ITEM.sub("", line)) if not _LEAD_IN.search(s))
@@ -145,6 +151,16 @@ def _items_under(lines: list[str], i: int) -> tuple[list[str], int]:
         items.append(_ITEM.sub("", lines[j]).strip())
         j += 1
     return items, j
+
+
+def _fit(lead: str, items: list[str]) -> str:
+    """The lead-in and as many of its items as fit an excerpt."""
+    kept: list[str] = []
+    for item in items:
+        if len(lead) + sum(len(k) + 1 for k in kept) + len(item) + 1 > _EXCERPT_CHARS:
+            break
+        kept.append(item)
+    return f"{lead} {_join(kept or items[:1])}"
 
 
 def _join(items: list[str]) -> str:
@@ -199,7 +215,5 @@ def readable_lines(body: str, *, keep_items: bool = False) -> list[str]:
 
 
 def _clean(text: str) -> str:
-    """Emphasis and HTML tags gone ("M<sub>0</sub>" → "M0"), Markdown links as their text."""
-    text = _HTML_TAG.sub("", text)
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
-    return strip_emphasis(text)
+    """Emphasis and HTML tags gone ("M<sub>0</sub>" → "M0"); links stay links."""
+    return strip_emphasis(_HTML_TAG.sub("", text))

@@ -63,6 +63,16 @@ GENERAL: dict[str, str] = {
     "future": "今後", "work": "課題", "baseline": "ベースライン", "baselines": "ベースライン",
     "compared": "比較", "comparison": "比較", "better": "向上", "stage": "段階",
 }
+# Japanese question words whose notes often keep the English ("Learning rate: 5e-4").
+JAPANESE: dict[str, str] = {
+    "学習率": "learning rate lr", "バッチサイズ": "batch size", "オプティマイザ": "optimizer",
+    "最適化手法": "optimizer", "重み減衰": "weight decay", "エポック": "epoch epochs",
+    "ステップ数": "steps", "解像度": "resolution", "評価指標": "metric metrics",
+    "温度": "temperature", "ウォームアップ": "warmup", "学習データ": "training data dataset",
+    "データセット": "dataset", "損失関数": "loss", "精度": "accuracy", "推論速度": "inference",
+    "ハードウェア": "hardware GPU", "マシン": "hardware GPU CPU", "スケジューラ": "scheduler",
+    "ドロップアウト": "dropout", "パラメータ数": "parameters", "ベースモデル": "base model",
+}
 # fmt: on
 _WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
 # "日本語 (English)" / "日本語（English）" and "English（日本語）" as notes define terms.
@@ -81,6 +91,13 @@ def mine_pairs(texts: Iterable[str]) -> dict[str, str]:
         for en, ja in _EN_THEN_JA.findall(text):
             pairs.setdefault(en.strip().lower(), ja)
     return pairs
+
+
+def gloss_japanese(question: str, mined: Mapping[str, str] | None = None) -> str:
+    """English words for the Japanese terms of the question (the notes' own pairs too)."""
+    found = [en for ja, en in JAPANESE.items() if ja in question]
+    found += [en for en, ja in (mined or {}).items() if len(ja) > 2 and ja in question]
+    return " ".join(dict.fromkeys(found))
 
 
 def gloss(question: str, mined: Mapping[str, str] | None = None) -> str:

@@ -12,7 +12,10 @@ import re
 from bot.core.text import sentences
 
 ELLIPSIS = "…"
-_URL = re.compile(r"https?://\S+")
+# A URL ends before a closing bracket or Japanese punctuation: "(https://x/y)" keeps its ")".
+_URL = re.compile(r"https?://[^\s)）\]>」』。、，]+")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^\s)]+)\)")
+_EMPTY_PARENS = re.compile(r"\s*[(（]\s*[)）]")
 _TRAILING_TAGS = re.compile(r"(?:\s+#[^\s#]+)+\s*$")
 _CLAUSE_END = "、，,;；:："
 # Characters that belong to one "word" in Japanese text: Latin letters, digits and the
@@ -20,15 +23,17 @@ _CLAUSE_END = "、，,;；:："
 _WORD_CHAR = re.compile(r"[A-Za-z0-9_#@./:%+\-'’]")
 
 
-def tidy(text: str) -> str:
-    """No URLs (the link is shown on its own line), single spaces, trimmed lines."""
-    text = _URL.sub("", text)
+def tidy(text: str, *, keep_links: bool = False) -> str:
+    """Single spaces, trimmed lines; and unless ``keep_links``, no URLs (a summary shows its
+    link on its own line): a Markdown link keeps its text, a bare URL goes with its brackets."""
+    if not keep_links:
+        text = _EMPTY_PARENS.sub("", _URL.sub("", _MD_LINK.sub(r"\1", text)))
     lines = [re.sub(r"[ \t\u3000]+", " ", line).strip() for line in text.splitlines()]
     return "\n".join(line for line in lines if line).strip()
 
 
-def shorten(text: str, limit: int = 140) -> str:
-    text = tidy(text)
+def shorten(text: str, limit: int = 140, *, keep_links: bool = False) -> str:
+    text = tidy(text, keep_links=keep_links)
     if len(text) <= limit:
         return text
     body, tags = split_trailing_hashtags(text)
