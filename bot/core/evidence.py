@@ -213,7 +213,8 @@ def _names_missing(evidence: Evidence) -> bool:
         return False
     quoted = spaced_key(" ".join(c.text for c in evidence.passages[:_QUOTED]))
     forms = names | {n[:-1] for n in names if n.endswith("s") and len(n) > 3}  # GPUs → GPU
-    return not any(f" {name} " in quoted for name in forms)
+    # A name inside a coined word counts ("GPT" in "NanoGPT"), a word inside a name does not.
+    return not any(name in quoted for name in forms)
 
 
 def _share(some: set[str], tokens: list[str], weights: dict[str, float]) -> float:
