@@ -40,10 +40,19 @@ _JA_STOP = frozenset(
 )
 
 
+def _singular(token: str) -> str:
+    """English plurals as their singular ("GPUs", "Transformers"): a question and a note rarely
+    agree on the number. Sudachi turns ordinary English words into katakana ("focus" →
+    フォーカス), so what stays Latin is names and terms, where a final "s" is a plural."""
+    if len(token) > 3 and token.isascii() and token.endswith("s") and token[-2] not in "s'":
+        return token[:-1]
+    return token
+
+
 class JapaneseTokenizer:
     """Not thread-safe (Sudachi's tokenizer holds state): build one per worker."""
 
-    version = "sudachi-core-A-norm-v3"
+    version = "sudachi-core-A-norm-v4"
 
     def __init__(self) -> None:
         dictionary = Dictionary(dict="core")
@@ -56,7 +65,7 @@ class JapaneseTokenizer:
             for morpheme in self._tokenizer.tokenize(piece):
                 if self._dropped(morpheme) or morpheme.surface().lower() in _EN_STOP:
                     continue
-                token = morpheme.normalized_form().strip().lower()
+                token = _singular(morpheme.normalized_form().strip().lower())
                 if token and token not in _JA_STOP:
                     tokens.append(token)
         return tokens
