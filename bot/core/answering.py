@@ -19,6 +19,7 @@ from bot.core.errors import LLMError, LLMTimeout, LLMUnavailable
 from bot.core.evidence import Evidence, EvidenceFinder
 from bot.core.extractive import MAX_PASSAGES, Tokenize, extractive_answer
 from bot.core.focus import session_focus, session_phrase
+from bot.core.glossary import english_for
 from bot.core.listing import Scope, is_list_question, list_papers, render_list
 from bot.core.llm import ChatModel, Message
 from bot.core.models import Chunk, Hit
@@ -181,8 +182,14 @@ class Answerer:
             (h.chunk.paper, self._profile_tokens(h.chunk.body)) for h in hits if h.chunk.paper
         ]
         scope = await self._session_scope(question, hits)
+        mined = await self._notes.glossary()
         items = list_papers(
-            question, papers, tokenize=self._profile_tokens, passages=passages, scope=scope
+            question,
+            papers,
+            tokenize=self._profile_tokens,
+            passages=passages,
+            scope=scope,
+            english=lambda word: english_for(word, mined),
         )
         if not items:
             return None

@@ -93,6 +93,33 @@ def mine_pairs(texts: Iterable[str]) -> dict[str, str]:
     return pairs
 
 
+def _reverse() -> dict[str, str]:
+    reverse: dict[str, list[str]] = {}
+    for en, jas in GENERAL.items():
+        for ja in jas.split():
+            if not ja.isascii():
+                reverse.setdefault(ja, []).append(en)
+    return {ja: " ".join(ens) for ja, ens in reverse.items()}
+
+
+# Japanese word → the English the notes may use for it (titles are in English).
+ENGLISH: dict[str, str] = {
+    **_reverse(), **JAPANESE, "トークナイザ": "tokenizer tokenization", "拡散": "diffusion",
+    "ファインチューニング": "fine-tuning finetuning", "微調整": "fine-tuning",
+    "量子化": "quantization",
+    "蒸留": "distillation distill", "検索": "retrieval search", "埋め込み": "embedding",
+    "多言語": "multilingual", "翻訳": "translation", "動画": "video", "画像": "image",
+    "推論": "reasoning inference", "強化学習": "reinforcement rl", "報酬": "reward",
+}
+
+
+def english_for(word: str, mined: Mapping[str, str] | None = None) -> str:
+    """The English words a Japanese word may appear as in English titles and terms."""
+    found = [ENGLISH[word]] if word in ENGLISH else []
+    found += [en for en, ja in (mined or {}).items() if ja == word]
+    return " ".join(found)
+
+
 def gloss_japanese(question: str, mined: Mapping[str, str] | None = None) -> str:
     """English words for the Japanese terms of the question (the notes' own pairs too)."""
     found = [en for ja, en in JAPANESE.items() if ja in question]

@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from bot.core.answers import Citation, Lang
 from bot.core.dates import DATE, dates_in, has_date
 from bot.core.models import Paper
-from bot.core.relevance import coverage, idf
+from bot.core.relevance import idf
 from bot.core.shorten import shorten
 from bot.core.text import title_key
 
 Tokenize = Callable[[str], list[str]]
 LIST_QUESTION = re.compile(
     r"全部|全て|すべて|一覧|列挙|挙げ|リスト[にのア]|どんな論文|どの論文|何本|いくつの論文|系の論文"
+    r"|どれとどれ|(?:の中|うち)(?:で|から)?.{0,30}どれ"
     r"|\b(?:list|all|every)\b.*\bpapers?\b|\bwhich (?:papers|ones)\b|\bpapers\b.*\b(?:all|list)\b",
     re.I,
 )
@@ -82,6 +83,7 @@ def list_papers(
     tokenize: Tokenize,
     passages: Sequence[tuple[str, Sequence[str]]] = (),
     scope: Scope | None = None,
+    english: Callable[[str], str] = lambda word: "",
 ) -> list[Listed]:
     """Papers matching the question's topic, venue and dates, best first.
 
@@ -94,30 +96,46 @@ def list_papers(
     profiles = [set(tokenize(profile(paper))) for paper in papers]
     df, total = Counter(t for tokens in profiles for t in tokens), len(papers)
     venues = _venues_named(question, papers)
-    topic = [t for t in topic_tokens(question, tokenize) if df[t] and t not in venues]
+    topic = [t for t in topic_tokens(question, tokenize) if t not in venues]
     if scope is not None:
         topic = [t for t in topic if t not in scope.words]
         papers = [p for p in papers if any(ref.source == scope.source for ref in p.sources)]
         profiles = [set(tokenize(profile(paper))) for paper in papers]
+    # Each topic word, or the English the (English) titles use for it: トークナイザ ~ tokenizer.
+    groups = [_group(t, tokenize, english) for t in topic]
+    groups = [g for g in groups if any(df[m] for m in g)]
     dates = dates_in(question)
-    if not topic and not dates and not venues and scope is None:
+    if not groups and not dates and not venues and scope is None:
         return []
     by_title = _passage_tokens(passages, papers)
-    weight = lambda t: idf(df[t], total)  # noqa: E731
+    weight = lambda t: idf(df[t], total) if df[t] else 0.0  # noqa: E731
     found = []
     for paper, tokens in zip(papers, profiles, strict=True):
         if dates and not any(has_date(profile(paper), d) for d in dates):
             continue
         if venues and not venues & set(title_key(paper.venue or "").split()):
             continue
-        score = coverage(topic, tokens, weight) if topic else 1.0
+        score = _covered(groups, tokens, weight) if groups else 1.0
         for passage in by_title.get(paper.key, ()):
-            score = max(score, PASSAGE_DISCOUNT * coverage(topic, passage, weight))
+            score = max(score, PASSAGE_DISCOUNT * _covered(groups, set(passage), weight))
         if score >= MIN_MATCH:
             found.append(Listed(paper, score))
     best = max((item.score for item in found), default=0.0)
     found = [item for item in found if item.score >= NEAR_BEST * best]
     return sorted(found, key=lambda item: (-item.score, item.paper.title.lower()))
+
+
+def _group(word: str, tokenize: Tokenize, english: Callable[[str], str]) -> frozenset[str]:
+    return frozenset([word, *tokenize(english(word))])
+
+
+def _covered(
+    groups: Sequence[frozenset[str]], tokens: set[str], weight: Callable[[str], float]
+) -> float:
+    """Weighted share of the topic's word groups with a member among ``tokens``."""
+    weights = [max(weight(m) for m in group) for group in groups]
+    found = sum(w for group, w in zip(groups, weights, strict=True) if group & tokens)
+    return found / sum(weights) if sum(weights) > 0 else 0.0
 
 
 def _venues_named(question: str, papers: Sequence[Paper]) -> set[str]:

@@ -40,12 +40,17 @@ _JA_STOP = frozenset(
 )
 
 
+_KATAKANA = re.compile(r"^[\u30a0-\u30ff]{3,}ー$")
+
+
 def _singular(token: str) -> str:
     """English plurals as their singular ("GPUs", "Transformers"): a question and a note rarely
     agree on the number. Sudachi turns ordinary English words into katakana ("focus" →
     フォーカス), so what stays Latin is names and terms, where a final "s" is a plural."""
     if len(token) > 3 and token.isascii() and token.endswith("s") and token[-2] not in "s'":
         return token[:-1]
+    if _KATAKANA.match(token):
+        return token[:-1]  # トークナイザー and トークナイザ are one word (the long-vowel variant)
     return token
 
 
