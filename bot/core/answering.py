@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
@@ -18,11 +17,10 @@ from bot.core.citations import check_citations
 from bot.core.errors import LLMError, LLMTimeout, LLMUnavailable
 from bot.core.evidence import Evidence, EvidenceFinder
 from bot.core.extractive import MAX_PASSAGES, Tokenize, extractive_answer
-from bot.core.focus import session_focus, session_phrase
-from bot.core.glossary import english_for
-from bot.core.listing import Scope, is_list_question, list_papers, render_list
+from bot.core.list_answers import Lister
+from bot.core.listing import is_list_question
 from bot.core.llm import ChatModel, Message
-from bot.core.models import Chunk, Hit
+from bot.core.models import Chunk
 from bot.core.phrases import phrase
 from bot.core.prompts import PromptBook
 from bot.core.queries import history_messages, history_text, parse_rewrite, recent
@@ -33,8 +31,7 @@ from bot.core.text import language_of
 log = logging.getLogger(__name__)
 _PASSAGE_CHARS = 1_200  # per passage in the prompt: chunks are ≤ 700 plus their header
 _FOCUSED = 2  # passages quoted when the answer is about one paper
-_MAX_LISTED = 30
-_LIST_SEARCH = 50  # passages searched for papers whose profile misses the topic
+_FOCUSED_NOTE = 3  # ... about one session note
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +59,7 @@ class Answerer:
         self._chat = chat
         self._policy = policy
         self._finder = EvidenceFinder(notes=notes, tokenize=tokenize)
-        # Paper profiles are tokenized for every list question: once each is enough.
-        self._tokens_cached = functools.lru_cache(maxsize=8192)(lambda t: tuple(tokenize(t)))
+        self._lister = Lister(notes=notes, tokenize=tokenize)
 
     @property
     def has_llm(self) -> bool:
@@ -83,7 +79,7 @@ class Answerer:
         lang = language_of(question)
         deadline = asyncio.get_running_loop().time() + self._policy.budget
         history = recent(history, self._policy.history_turns)
-        listed = await self._listed(question, lang) if is_list_question(question) else None
+        listed = await self._lister.answer(question, lang) if is_list_question(question) else None
         if listed is not None:
             yield Done(listed)
             return
@@ -94,7 +90,8 @@ class Answerer:
             return
         passages = evidence.passages[: self._policy.passages]
         if self._chat is None:
-            yield Done(self._extractive(evidence, lang, "extractive_intro", ()))
+            listed = await self._lister.section(evidence, lang)
+            yield Done(listed or self._extractive(evidence, lang, "extractive_intro", ()))
             return
         parts: list[str] = []
         try:
@@ -174,38 +171,6 @@ class Answerer:
             with contextlib.suppress(Exception):
                 await stream.aclose()  # type: ignore[attr-defined]
 
-    async def _listed(self, question: str, lang: Lang) -> Answer | None:
-        """Every paper on the question's topic, from the catalog (None: nothing matches)."""
-        papers = await self._notes.papers()
-        hits = await self._notes.search(question, _LIST_SEARCH)
-        passages = [
-            (h.chunk.paper, self._profile_tokens(h.chunk.body)) for h in hits if h.chunk.paper
-        ]
-        scope = await self._session_scope(question, hits)
-        mined = await self._notes.glossary()
-        items = list_papers(
-            question,
-            papers,
-            tokenize=self._profile_tokens,
-            passages=passages,
-            scope=scope,
-            english=lambda word: english_for(word, mined),
-        )
-        if not items:
-            return None
-        text, citations = render_list(items[:_MAX_LISTED], lang)
-        return Answer(question, text, citations, "extractive", lang, True)
-
-    async def _session_scope(self, question: str, hits: list[Hit]) -> Scope | None:
-        """The session a list question is about ("6/30 の回", "多言語のセッションで出た…")."""
-        focus = session_focus(question, hits, await self._notes.note_titles())
-        if focus.source is None:
-            return None
-        return Scope(focus.source, frozenset(self._tokenize(session_phrase(question))))
-
-    def _profile_tokens(self, text: str) -> list[str]:
-        return list(self._tokens_cached(text))
-
     def _decide(self, evidence: Evidence) -> bool:
         """Answer (True) or say "not found": see bot.core.refusal."""
         return should_answer(evidence.features)
@@ -214,7 +179,8 @@ class Answerer:
         self, evidence: Evidence, lang: Lang, intro: str, notes: tuple[str, ...]
     ) -> Answer:
         focused = not evidence.focus.is_open
-        passages = evidence.passages[: _FOCUSED if focused else MAX_PASSAGES]
+        quoted = _FOCUSED if evidence.focus.paper else _FOCUSED_NOTE if focused else MAX_PASSAGES
+        passages = evidence.passages[:quoted]
         text, used = extractive_answer(
             evidence.question,
             passages,

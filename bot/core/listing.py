@@ -30,11 +30,17 @@ LIST_QUESTION = re.compile(
 # Words that ask for a list rather than name its topic.
 _LIST_WORDS = frozenset(
     "全部 全て 総て すべて 一覧 列挙 挙げる リスト アップ 論文 ペーパー 紙 メモ ノート 出る 有る "
-    "話 奴 系 関連 関係 中 物 事 くれる ちょうだい 頂戴 list all every papers paper noted my "
-    "notes note".split()
+    "話 奴 系 関連 関係 中 物 事 本 件 篇 うち くれる ちょうだい 頂戴 "
+    "list all every papers paper noted my notes note".split()
 )
+_COUNT = re.compile(r"^\d{1,3}$")  # "18本のうち": a count, not a topic (a year has 4 digits)
 _INFLECTING = re.compile(r"[\u3041-\u3093]$")
 _ASCII = re.compile(r"[a-z]+")
+_TITLE_HAS = re.compile(
+    r"タイトルに\s*[「『\"]?([^」』\"、。]+?)[」』\"]?\s*(?:って|が|と|を)?\s*(?:入|含|つ)"
+    r"|titles?\s+(?:with|containing|that contain)\s+[\"']?([\w-]+)",
+    re.I,
+)
 PASSAGE_DISCOUNT = 0.8  # a passage matching the topic counts a little less than the profile
 MIN_MATCH = 0.25  # share of the topic's (weighted) words a paper's profile must contain
 NEAR_BEST = 0.55  # ... and at least this share of the best paper's
@@ -65,7 +71,7 @@ def topic_tokens(question: str, tokenize: Tokenize) -> list[str]:
     return [
         t
         for t in tokenize(DATE.sub(" ", question))
-        if t not in _LIST_WORDS and not _INFLECTING.search(t)
+        if t not in _LIST_WORDS and not _INFLECTING.search(t) and not _COUNT.match(t)
     ]
 
 
@@ -96,6 +102,11 @@ def list_papers(
     profiles = [set(tokenize(profile(paper))) for paper in papers]
     df, total = Counter(t for tokens in profiles for t in tokens), len(papers)
     venues = _venues_named(question, papers)
+    in_title = title_words(question)
+    if in_title:
+        papers = [p for p in papers if all(w in p.title.lower() for w in in_title)]
+        profiles = [set(tokenize(profile(paper))) for paper in papers]
+        question = _TITLE_HAS.sub(" ", question)
     topic = [t for t in topic_tokens(question, tokenize) if t not in venues]
     if scope is not None:
         topic = [t for t in topic if t not in scope.words]
@@ -105,7 +116,7 @@ def list_papers(
     groups = [_group(t, tokenize, english) for t in topic]
     groups = [g for g in groups if any(df[m] for m in g)]
     dates = dates_in(question)
-    if not groups and not dates and not venues and scope is None:
+    if not groups and not dates and not venues and scope is None and not in_title:
         return []
     by_title = _passage_tokens(passages, papers)
     weight = lambda t: idf(df[t], total) if df[t] else 0.0  # noqa: E731
@@ -123,6 +134,13 @@ def list_papers(
     best = max((item.score for item in found), default=0.0)
     found = [item for item in found if item.score >= NEAR_BEST * best]
     return sorted(found, key=lambda item: (-item.score, item.paper.title.lower()))
+
+
+def title_words(question: str) -> list[str]:
+    """Words the question wants in the titles ("タイトルに Diffusion って入ってる")."""
+    match = _TITLE_HAS.search(question)
+    found = (match and (match.group(1) or match.group(2))) or ""
+    return [w.lower() for w in re.findall(r"[A-Za-z0-9][\w-]*", found)]
 
 
 def _group(word: str, tokenize: Tokenize, english: Callable[[str], str]) -> frozenset[str]:
