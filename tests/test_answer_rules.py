@@ -64,7 +64,8 @@ def test_a_paper_is_named_by_title_short_name_arxiv_id_or_coined_word_not_common
 
 
 def test_section_roles_are_learned_from_the_notes_words():
-    samples = [(f"P{i} > 6. コストや物理的な詳細について", ["gpu", "枚", "時間"]) for i in range(12)]
+    cost = "6. コストや物理的な詳細について"
+    samples = [(f"P{i} > {cost}", ["gpu", "枚", "時間"]) for i in range(12)]
     samples += [(f"P{i} > 4. Limitationや問題点は何か", ["課題", "限界"]) for i in range(12)]
     model = RoleModel(count_roles(samples))
     affinity = model.affinity(["gpu", "枚"], lambda t: 1.0)

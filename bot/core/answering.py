@@ -30,7 +30,7 @@ from bot.core.text import language_of
 
 log = logging.getLogger(__name__)
 _PASSAGE_CHARS = 1_200  # per passage in the prompt: chunks are ≤ 700 plus their header
-_FOCUSED = 2  # passages quoted when the answer is about one paper
+_FOCUSED = 3  # passages quoted when the answer is about one paper
 _FOCUSED_NOTE = 3  # ... about one session note
 
 
@@ -188,7 +188,7 @@ class Answerer:
             tokenize=self._tokenize,
             intro=intro,
             weights=_asking_weights(evidence),
-            specific=evidence.quantity or evidence.focus.paper is not None,
+            specific=True,
             title=evidence.title,
         )
         citations = tuple(Citation.of(n, chunk) for n, chunk in enumerate(used, 1))

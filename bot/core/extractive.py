@@ -20,7 +20,7 @@ from bot.core.text import sentences, strip_emphasis
 
 Tokenize = Callable[[str], list[str]]
 MAX_PASSAGES = 3
-_EXCERPT_CHARS = 320
+_EXCERPT_CHARS = 260
 _DELIMITER_ROW = re.compile(r"^\s*\|?[\s:|-]+\|?\s*$")
 _MARKERS = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s*)+")
 _ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
@@ -33,7 +33,7 @@ _DIGIT = re.compile(r"\d")
 _NAME = re.compile(r"[A-Za-z][a-z0-9]*[A-Z0-9-][A-Za-z0-9-]*|[A-Z]{2,}")  # Qwen2, GPT-4, RAG
 _SHORT = 50  # a chosen sentence this short takes its next sentence along
 SPECIFIC_BONUS = 0.25
-MAX_UNITS = 2  # sentences quoted per passage
+MAX_UNITS = 3  # sentences quoted per passage (at most _EXCERPT_CHARS in all)
 UNIT_SHARE = 0.5  # a second sentence must score this share of the best one (dev half)
 
 
@@ -145,8 +145,10 @@ def _items_under(lines: list[str], i: int) -> tuple[list[str], int]:
     if not (_LEAD_IN.search(line) or is_label):
         return [], i
     items, j = [], i + 1
+    # A lead-in paragraph takes the list after it; a lead-in item only its own sub-items.
+    same_level = bool(_LEAD_IN.search(line)) and not _ITEM.match(line)
     while j < len(lines) and _ITEM.match(lines[j]) and (
-        _depth(lines[j]) > depth or (_LEAD_IN.search(line) and _depth(lines[j]) >= depth)
+        _depth(lines[j]) > depth or (same_level and _depth(lines[j]) >= depth)
     ):
         items.append(_ITEM.sub("", lines[j]).strip())
         j += 1

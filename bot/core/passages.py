@@ -28,6 +28,7 @@ _DIGIT = re.compile(r"\d")
 ROLE_WEIGHT = 0.05  # dev half: 0.05 and 0.1 tie on right answers, 0.05 has the better R@1
 NUMBER_WEIGHT = 0.15
 PRIOR_WEIGHT = 0.1
+_FEW = 3
 IDENTIFYING = 3.0  # a word this many times denser in the paper than overall names the paper
 
 
@@ -46,8 +47,8 @@ def asking_words(
     """The words that ask (GPU, 学習, ステップ), not those that point at the paper (医療,
     エッジ, STaSC): a word far more common in this paper's passages than in the whole index
     identifies the paper and cannot tell its passages apart."""
-    if not candidates or total <= 0:
-        return list(tokens)
+    if len(candidates) < _FEW or total <= 0:
+        return list(tokens)  # a paper of one or two passages: every word of it is "its own"
     sets = [set(chunk_tokens) for _, chunk_tokens in candidates]
 
     def concentration(token: str) -> float:

@@ -18,19 +18,18 @@ _NAME = re.compile(
     r"(?<![A-Za-z0-9])(?:[A-Z][A-Za-z0-9]*|[a-z]+[A-Z0-9][A-Za-z0-9]*)(?:-[A-Za-z0-9]+)*"
 )
 # English capitalizes more than names (sentence starts, "June", "I"): there a name is coined.
+_LATIN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
 _COINED = re.compile(r"[A-Z].*[A-Z0-9]|[a-z][A-Z0-9]|[0-9]")
 MIN_RELEVANCE = 0.1  # below this the notes share (almost) nothing with the question
 
 
 def names_in(question: str) -> set[str]:
-    """Lower-cased name words of the question: in Japanese any Latin word written with a
-    capital, in English only coined ones ("GRPO", "GPT-4", "MatFormer")."""
-    english = not is_japanese(question)
-    words = {
-        w
-        for w in _NAME.findall(question)
-        if len(w) >= 3 and (not english or _COINED.search(w))
-    }
+    """Lower-cased name words of the question: in Japanese any Latin word, in English only
+    coined ones ("GRPO", "GPT-4", "MatFormer")."""
+    if is_japanese(question):  # a Latin word in Japanese text is a name or a term
+        words = {w for w in _LATIN.findall(question) if len(w) >= 3}
+    else:
+        words = {w for w in _NAME.findall(question) if len(w) >= 3 and _COINED.search(w)}
     return {part.lower() for w in words for part in w.split("-") if len(part) >= 2}
 
 
