@@ -143,7 +143,8 @@ class EvidenceFinder:
         if not candidates:
             return [h.chunk for h in hits]
         residual = _residual(tokens, focus, self._tokenize)
-        if not focus.is_open:
+        if not focus.is_open and not evidence.named and evidence.follows is None:
+            # Found by its own words ("エッジ端末の医療アシスタント"): those point, the rest asks.
             residual = asking_words(residual, candidates, evidence.doc_freq, evidence.total)
         evidence.asking = residual
         weight = evidence.weights.get
