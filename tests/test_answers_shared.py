@@ -51,8 +51,8 @@ def test_the_eval_covers_every_kind_on_both_halves():
 
 
 def test_answers_on_the_test_half_stay_right(report):
-    assert report.right_rate() >= 0.55, "\n".join(report.table())
+    assert report.right_rate() >= 0.7, "\n".join(report.table())
     refused, false_refusals = report.refusal_rates()
-    assert refused >= 0.7 and false_refusals <= 0.05, (refused, false_refusals)
-    for kind in ("fact", "which_paper", "paraphrase", "session"):
-        assert report.right_rate(kind) >= 0.4, "\n".join(report.table())
+    assert refused >= 0.8 and false_refusals <= 0.05, (refused, false_refusals)
+    for kind in report.by_kind:
+        assert report.right_rate(kind) >= 0.5, "\n".join(report.table())
