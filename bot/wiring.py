@@ -171,6 +171,10 @@ class Runtime:
     reader: IndexReader
     chat: ChatModel | None = None
 
+    @property
+    def model_name(self) -> str:
+        return getattr(self.chat, "name", "none") if self.chat is not None else "none"
+
     def close(self) -> None:
         self.reader.close()
         self.index.close()
@@ -208,6 +212,7 @@ def build_runtime(
         language=settings.summary_language,
         tries=settings.summary_tries,
         budget=settings.llm_timeout,
+        tokenize=core_tokenizer.tokenize,
     )
     digests = DigestMaker(notes=reader, summarizer=summarizer, size=settings.digest_size)
     return Runtime(Assistant(reader, answerer, summarizer, digests), index, reader, chat)

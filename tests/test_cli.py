@@ -108,7 +108,8 @@ def test_summary_json_and_unknown_paper(data):
     assert len(found["summary"]) <= 140 and found["url"].startswith("http://arxiv.org/abs/")
     assert found["source"] == "deep-dive_attention.md"
     missing = notesbot("summary", "Quantum Gravity for Cats", data=data)
-    assert missing.returncode == 1 and "no paper in the notes matches" in missing.stderr
+    assert missing.returncode == 1 and "No paper in the notes matches" in missing.stderr
+    assert "Closest titles in your notes:" in missing.stderr, "suggests what is there"
 
 
 def test_eval_reports_recall_and_refusals(data):
@@ -147,11 +148,11 @@ def test_chat_remembers_the_conversation_and_forgets_on_new(data):
 
 
 def test_eval_answers_measures_citation_validity_with_a_model(data, openai_server):
-    from tests.servers.openai_fake import MODEL
+    from tests.servers.openai_fake import MODEL, quoting_responder
 
     env = {"NOTESBOT_LLM_BASE_URL": openai_server.base_url, "NOTESBOT_LLM_MODEL": MODEL}
     eval_file = str(SAMPLE_NOTES.parent / "eval.jsonl")
-    openai_server.responder = lambda body: "ノートによるとそうです [1]。"
+    openai_server.responder = quoting_responder
     good = notesbot("eval", eval_file, "--answers", "--json", data=data, env=env)
     assert good.returncode == 0, good.stderr
     assert json.loads(good.stdout)["citation_validity"] == 1.0

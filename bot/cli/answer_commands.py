@@ -13,7 +13,8 @@ import typer
 from bot.cli.common import DataOpt, JsonOpt, err, load_settings, out, require_index
 from bot.cli.console import print_answer, print_summary, stream_answer
 from bot.config import Settings
-from bot.core.answers import Turn
+from bot.core.answers import Summary, Turn
+from bot.core.text import language_of
 from bot.wiring import Runtime, build_runtime
 
 T = TypeVar("T")
@@ -64,9 +65,15 @@ def summary(
 ) -> None:
     """A paper from your notes in at most 140 characters, with its link."""
     _, runtime = runtime_for(data_dir)
-    result = run_in_loop(runtime, lambda: runtime.assistant.summarize(query))
+
+    async def work() -> tuple[Summary | None, str]:
+        found = await runtime.assistant.summarize(query)
+        missing = "" if found else await runtime.assistant.no_paper(query, language_of(query))
+        return found, missing
+
+    result, missing = run_in_loop(runtime, work)
     if result is None:
-        err.print(f"no paper in the notes matches {query!r} (try `notesbot papers`)")
+        err.print(f"{missing}\n(`notesbot papers` lists them all)", markup=False, highlight=False)
         raise typer.Exit(1)
     if as_json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))

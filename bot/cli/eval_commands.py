@@ -45,25 +45,31 @@ def eval_(
         raise typer.Exit(2)
     settings, runtime = runtime_for(data_dir)
 
-    async def work() -> tuple[list[list[Hit]], AnswerReport | None, float | None]:
+    async def work() -> tuple[list[list[Hit]], AnswerReport | None, dict[str, float]]:
         results = [await runtime.assistant.search(c.q, k) for c in cases]
         if not answers:
-            return results, None, None
-        return results, await _judge_answers(runtime, cases), await _citation_validity(
+            return results, None, {}
+        return results, await _judge_answers(runtime, cases), await _model_outcomes(
             runtime, cases
         )
 
-    results, report, validity = run_in_loop(runtime, work)
+    results, report, outcomes = run_in_loop(runtime, work)
     retrieval = evaluate(cases, results, settings.answer_min_relevance)
+    validity = outcomes.get("citation_validity")
     if as_json:
         data = {**retrieval.to_json(), "citation_validity": validity}
         if report is not None:
             data["answers"] = report.to_json()
+        if outcomes:
+            data["model"] = {"name": runtime.model_name, **outcomes}
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return
     print_eval(retrieval, validity, file.name)
     if report is not None:
         _print_answers(report, runtime.assistant.has_llm)
+    if outcomes:
+        shares = "  ".join(f"{name} {value:.3f}" for name, value in outcomes.items())
+        out.print(f"model {runtime.model_name}: {shares}", highlight=False)
 
 
 async def _judge_answers(runtime: Runtime, cases: Sequence[EvalCase]) -> AnswerReport:
@@ -98,11 +104,25 @@ def _print_answers(report: AnswerReport, has_llm: bool) -> None:
     )
 
 
-async def _citation_validity(runtime: Runtime, cases: Sequence[EvalCase]) -> float | None:
-    """Share of model answers whose citations and links all checked out (None: no model)."""
+async def _model_outcomes(runtime: Runtime, cases: Sequence[EvalCase]) -> dict[str, float]:
+    """With a model: shares of answers shown as the model wrote them (grounded), replaced by the
+    extractive answer because the notes did not support them (guarded), or because the model
+    failed (fallen back); and citation validity, the share of the model's answers whose
+    citations and links all checked out (a guarded answer counts as invalid)."""
     if not runtime.assistant.has_llm:
-        return None
-    answers = [await runtime.assistant.answer(case.q) for case in cases if case.answerable]
-    by_model = [a for a in answers if a.mode == "llm"]
-    clean = [a for a in by_model if not any(n.startswith("removed") for n in a.notes)]
-    return len(clean) / len(by_model) if by_model else None
+        return {}
+    answers = [
+        await runtime.assistant.answer(case.q, case.history) for case in cases if case.answerable
+    ]
+    grounded = [a for a in answers if a.mode == "llm"]
+    guarded = [a for a in answers if any(n.startswith("model answer not") for n in a.notes)]
+    failed = [a for a in answers if any(n.startswith("language model failed") for n in a.notes)]
+    clean = [a for a in grounded if not any(n.startswith("removed") for n in a.notes)]
+    total = max(1, len(answers))
+    attempted = len(grounded) + len(guarded)
+    return {
+        "grounded": round(len(grounded) / total, 4),
+        "guarded": round(len(guarded) / total, 4),
+        "fallen_back": round(len(failed) / total, 4),
+        "citation_validity": round(len(clean) / attempted, 4) if attempted else 0.0,
+    }

@@ -17,6 +17,7 @@ from bot.core.citations import check_citations
 from bot.core.errors import LLMError, LLMTimeout, LLMUnavailable
 from bot.core.evidence import Evidence, EvidenceFinder
 from bot.core.extractive import MAX_PASSAGES, Tokenize, extractive_answer
+from bot.core.grounding import Grounding, check_grounding
 from bot.core.list_answers import Lister
 from bot.core.listing import is_list_question
 from bot.core.llm import ChatModel, Message
@@ -105,7 +106,15 @@ class Answerer:
             notes = (f"language model failed: {exc}",)
             yield Done(self._extractive(evidence, lang, "fallback_intro", notes))
             return
-        yield Done(self._checked("".join(parts), question, passages, lang))
+        answer, grounding = self._checked("".join(parts), question, passages, lang)
+        if grounding.supported:
+            yield Done(answer)
+            return
+        # A fluent invention is worse than no model: the user reads the notes' own words.
+        log.info("model answer not shown: %s", grounding.reason)
+        yield Restart(grounding.reason)
+        notes = (f"model answer not supported by the notes: {grounding.reason}",)
+        yield Done(self._extractive(evidence, lang, "unsupported_intro", notes))
 
     async def evidence(self, question: str, history: Sequence[Turn] = ()) -> Evidence:
         """The passages an answer to ``question`` would use, best first (no model asked)."""
@@ -194,16 +203,18 @@ class Answerer:
         citations = tuple(Citation.of(n, chunk) for n, chunk in enumerate(used, 1))
         return Answer(evidence.question, text, citations, "extractive", lang, True, notes)
 
-    def _checked(self, text: str, question: str, passages: list[Chunk], lang: Lang) -> Answer:
+    def _checked(
+        self, text: str, question: str, passages: list[Chunk], lang: Lang
+    ) -> tuple[Answer, Grounding]:
         checked = check_citations(text, passages)
         citations = tuple(
             Citation.of(n, passages[old - 1]) for n, old in enumerate(checked.cited, 1)
         )
         notes = [f"removed citation [{n}]: no such passage" for n in checked.removed_refs]
         notes += [f"removed unverified link {link}" for link in checked.removed_links]
-        if not citations:
-            notes.append("the answer cites no passage")
-        return Answer(question, checked.text, citations, "llm", lang, True, tuple(notes))
+        grounding = check_grounding(checked.text, checked.cited, passages, self._tokenize)
+        answer = Answer(question, checked.text, citations, "llm", lang, True, tuple(notes))
+        return answer, grounding
 
 
 def _asking_weights(evidence: Evidence) -> dict[str, float]:

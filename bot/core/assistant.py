@@ -6,9 +6,10 @@ from collections.abc import AsyncIterator, Collection, Sequence
 from dataclasses import dataclass
 
 from bot.core.answering import Answerer
-from bot.core.answers import Answer, AnswerEvent, Summary, Turn
+from bot.core.answers import Answer, AnswerEvent, Lang, Summary, Turn
 from bot.core.digest import Digest, DigestMaker
 from bot.core.models import Hit
+from bot.core.phrases import phrase
 from bot.core.retrieval import NotesIndex
 from bot.core.summaries import Summarizer
 
@@ -32,6 +33,14 @@ class Assistant:
 
     async def summarize(self, query: str) -> Summary | None:
         return await self.summarizer.summarize(query)
+
+    async def no_paper(self, query: str, lang: Lang) -> str:
+        """What to say when no paper of the notes matches: that, and the closest titles."""
+        text = phrase("no_paper", lang, query=query)
+        nearest = await self.summarizer.nearest(query)
+        if not nearest:
+            return text
+        return "\n".join([text, phrase("nearest_papers", lang), *(f"- {t}" for t in nearest)])
 
     async def search(self, query: str, k: int = 5) -> list[Hit]:
         return await self.notes.search(query, k)

@@ -16,6 +16,13 @@ _PHRASES: dict[str, dict[Lang, str]] = {
             "from your notes:"
         ),
     },
+    "unsupported_intro": {
+        "ja": "言語モデルの回答はノートで裏付けられなかったため、ノートの該当箇所を抜粋します:",
+        "en": (
+            "The model's answer was not supported by your notes, so here are the matching "
+            "passages instead:"
+        ),
+    },
     "not_found": {
         "ja": "ノートには、この質問に関係する記述が見つかりませんでした。",
         "en": "I could not find anything about this in your notes.",
@@ -100,6 +107,7 @@ _PHRASES: dict[str, dict[Lang, str]] = {
         "ja": "「{query}」に当たる論文がノートに見つかりませんでした。",
         "en": "No paper in the notes matches “{query}”.",
     },
+    "nearest_papers": {"ja": "近いタイトル:", "en": "Closest titles in your notes:"},
     "no_hits": {"ja": "該当する箇所はありませんでした。", "en": "No matching passages."},
     "usage_ask": {"ja": "使い方: {command} 質問", "en": "Usage: {command} your question"},
     "usage_paper": {

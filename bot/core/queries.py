@@ -14,7 +14,14 @@ _ANAPHORA = re.compile(
     r"|\b(?:it|its|this|that|these|those|they|them|more|else|also|above|previous)\b",
     re.I,
 )
-_LINE = re.compile(r"^\s*(?P<key>[QK])\s*[:：]\s*(?P<value>.+?)\s*$", re.M)
+_LINE = re.compile(r"^[ \t]*(?P<key>[QK])[ \t]*[:：][ \t]*(?P<value>.+?)[ \t]*$", re.M)
+_PLACEHOLDER = re.compile(r"^<.*>$|<[^<>]*(?:question|keywords?|質問|キーワード)[^<>]*>", re.I)
+# Words of the rewrite prompt's own instructions: a reply made of them echoes the prompt.
+_ECHO = re.compile(
+    r"standalone question|search keywords|separated by spaces|output exactly|"
+    r"単独で意味|それだけで意味が通る|検索キーワード|ノート検索用|スペース区切り|空白区切り",
+    re.I,
+)
 _HISTORY_CHARS = 500  # per turn: enough for the gist of a long earlier answer
 
 
@@ -31,9 +38,21 @@ def standalone(question: str, history: Sequence[Turn]) -> str:
 
 
 def parse_rewrite(reply: str) -> tuple[str | None, str | None]:
-    """(standalone question, keywords) from the rewrite prompt's "Q: …" / "K: …" lines."""
+    """(standalone question, keywords) from the rewrite prompt's "Q: …" / "K: …" lines.
+
+    Weak models echo the prompt: a placeholder ("<the standalone question…>"), an empty line
+    or the instructions themselves is no rewrite (None)."""
     found = {m["key"]: m["value"] for m in _LINE.finditer(reply)}
-    return found.get("Q"), found.get("K")
+    return _usable(found.get("Q")), _usable(found.get("K"))
+
+
+def _usable(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip().strip("\"'`")
+    if not value or _PLACEHOLDER.search(value) or _ECHO.search(value):
+        return None
+    return value
 
 
 def recent(history: Sequence[Turn], turns: int) -> list[Turn]:

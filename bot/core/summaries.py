@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import difflib
 import logging
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 
 from bot.core.answers import Lang, Summary, SummaryOrigin
 from bot.core.errors import LLMError
@@ -20,7 +21,7 @@ from bot.core.phrases import phrase
 from bot.core.prompts import PromptBook
 from bot.core.retrieval import NotesIndex
 from bot.core.shorten import shorten, tidy
-from bot.core.text import arxiv_id, numbers_in, title_key
+from bot.core.text import arxiv_id, is_japanese, numbers_in, title_key
 
 log = logging.getLogger(__name__)
 LIMIT = 140
@@ -29,10 +30,15 @@ _FUZZY = 0.75
 # Naming one paper by search needs most of the words to match, not just some ("今日" alone
 # occurs in a note; "今日の天気" scores 0.45, "Chinchilla のスケーリング則" 0.63).
 _SEARCH_RELEVANCE = 0.6
+_COMMON_SHARE = 0.02  # a word in more passages than this is no paper's name
 
 
-def find_paper(query: str, papers: Sequence[Paper]) -> Paper | None:
-    """By arXiv id, exact title or short name, then the closest title (or None)."""
+def find_paper(
+    query: str, papers: Sequence[Paper], *, common: Callable[[str], bool] = lambda w: False
+) -> Paper | None:
+    """By arXiv id, exact title or short name, a run of whole title words no other paper has
+    (one word only if it is not ``common`` in the notes: "Matryoshka" names a paper,
+    "Attention" does not), then the closest whole title (typos); or None."""
     wanted_id = arxiv_id(query)
     if wanted_id:
         return next((p for p in papers if p.arxiv_id == wanted_id), None)
@@ -42,12 +48,18 @@ def find_paper(query: str, papers: Sequence[Paper]) -> Paper | None:
     for paper in papers:
         if key in {title_key(alias) for alias in _names(paper)}:
             return paper
-    scored = [
-        (max(_similarity(key, title_key(alias)) for alias in _names(paper)), paper)
-        for paper in papers
-    ]
-    score, best = max(scored, key=lambda pair: pair[0], default=(0.0, None))
+    runs = [p for p in papers if len(key) >= 4 and any(_is_run(key, n) for n in _names(p))]
+    if len(runs) == 1 and (" " in key or not common(key)):
+        return runs[0]
+    score, best = max(((_closeness(key, p), p) for p in papers), key=lambda pair: pair[0],
+                      default=(0.0, None))
     return best if score >= _FUZZY else None
+
+
+def nearest_papers(query: str, papers: Sequence[Paper], n: int = 3) -> list[Paper]:
+    """The papers whose titles are closest to ``query`` (to suggest when none matches)."""
+    key = title_key(query)
+    return sorted(papers, key=lambda p: _closeness(key, p), reverse=True)[:n] if key else []
 
 
 def _names(paper: Paper) -> list[str]:
@@ -55,10 +67,13 @@ def _names(paper: Paper) -> list[str]:
     return names + [name.split(":", 1)[0] for name in names if ":" in name]
 
 
-def _similarity(query: str, title: str) -> float:
-    if len(query) >= 4 and f" {query} " in f" {title} ":
-        return 0.9  # the query is a run of whole words of the title
-    return difflib.SequenceMatcher(None, query, title).ratio()
+def _is_run(key: str, name: str) -> bool:
+    return f" {key} " in f" {title_key(name)} "
+
+
+def _closeness(key: str, paper: Paper) -> float:
+    """Similarity of the query to the paper's closest whole name (0..1)."""
+    return max(difflib.SequenceMatcher(None, key, title_key(n)).ratio() for n in _names(paper))
 
 
 class Summarizer:
@@ -71,8 +86,10 @@ class Summarizer:
         language: Lang = "ja",
         tries: int = 3,
         budget: float = 30.0,
+        tokenize: Callable[[str], list[str]] | None = None,
     ) -> None:
         self._notes = notes
+        self._tokenize = tokenize
         self._prompts = prompts
         self._chat = chat
         self._language = language
@@ -86,13 +103,27 @@ class Summarizer:
 
     async def find(self, query: str) -> Paper | None:
         papers = await self._notes.papers()
-        paper = find_paper(query, papers)
-        if paper is not None or not query.strip():
-            return paper
+        tokens = self._tokenize(title_key(query)) if self._tokenize else []
+        freqs, total = await self._notes.doc_freqs(tokens) if tokens else ({}, 0)
+
+        def common(word: str) -> bool:
+            shares = [freqs.get(t, 0) / max(total, 1) for t in tokens]
+            return bool(shares) and min(shares) > _COMMON_SHARE
+
+        paper = find_paper(query, papers, common=common)
+        if paper is not None or not query.strip() or not is_japanese(query):
+            return paper  # a title-like query names a paper by its title, or none
         for hit in await self._notes.search(query, 5):
+            # Described in words ("マトリョーシカ表現学習"): most of them must match, and any
+            # Latin name in the description must be the paper's.
             if hit.chunk.paper and hit.relevance >= _SEARCH_RELEVANCE:
-                return find_paper(hit.chunk.paper, papers)
+                found = find_paper(hit.chunk.paper, papers)
+                if found is not None and _names_fit(query, hit.chunk.text):
+                    return found
         return None
+
+    async def nearest(self, query: str, n: int = 3) -> list[str]:
+        return [p.title for p in nearest_papers(query, await self._notes.papers(), n)]
 
     async def summarize_paper(self, paper: Paper) -> Summary:
         tweet = tidy(paper.tweet or "")
@@ -139,6 +170,11 @@ class Summarizer:
     def _summary(paper: Paper, text: str, origin: SummaryOrigin) -> Summary:
         assert len(text) <= LIMIT, (len(text), text)
         return Summary(paper.title, paper.url, text, paper.sources[0], origin)
+
+
+def _names_fit(query: str, text: str) -> bool:
+    haystack = text.lower()
+    return all(word.lower() in haystack for word in re.findall(r"[A-Za-z][\w-]{2,}", query))
 
 
 def _notes_text(paper: Paper, passages: list[Chunk]) -> str:

@@ -250,3 +250,11 @@ def fake_vector(text: str, dim: int = 32) -> list[float]:
     raw = [(digest[i % len(digest)] - 127.5) / 127.5 for i in range(dim)]
     norm = math.sqrt(sum(x * x for x in raw)) or 1.0
     return [x / norm for x in raw]
+
+
+def quoting_responder(body: dict[str, Any]) -> str:
+    """A well-behaved model: answers with the first passage's first line of text, citing [1]."""
+    prompt = body["messages"][-1]["content"]
+    block = prompt.split("[1] ", 1)[-1].split("\n[2] ", 1)[0]
+    lines = [line.strip(" -*#|") for line in block.splitlines()[1:] if line.strip(" -*#|")]
+    return f"{lines[0] if lines else 'ノートの抜粋のとおりです'} [1]"

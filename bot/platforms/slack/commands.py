@@ -69,7 +69,7 @@ class SlackCommands:
             return
         summary = await self._assistant.summarize(query)
         if summary is None:
-            text = phrase("no_paper", where.lang, query=query)
+            text = await self._assistant.no_paper(query, where.lang)
             await respond(text=text, response_type="ephemeral")
             return
         await respond(

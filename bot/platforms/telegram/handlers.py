@@ -120,7 +120,7 @@ class TelegramHandlers:
         elif summary := await self._assistant.summarize(query):
             await self._sender.send(message.chat_id, summary_html(summary))
         else:
-            await self._sender.say(message.chat_id, phrase("no_paper", lang, query=query))
+            await self._sender.say(message.chat_id, await self._assistant.no_paper(query, lang))
 
     async def on_search(self, update: Update, context: Context) -> None:
         message, query = update.effective_message, " ".join(context.args or [])
