@@ -66,3 +66,17 @@ def test_any_text_fits_and_no_token_is_cut(words, limit):
         assert token in whole, f"{token!r} is a cut fragment of a word, number or tag"
     if text.strip() and not re.fullmatch(r"(\s|https?://\S+)*", text):
         assert short, "something always remains"
+
+
+def test_links_survive_excerpts_and_leave_summaries_cleanly():
+    from bot.core.shorten import shorten, tidy
+
+    md = "[View Paper](http://arxiv.org/abs/2503.09573v1) を参照"
+    paren = "プロジェクトページ (https://m-arriola.com/bd3lms/) に詳細があります。"
+    bare = "詳細は https://example.org/a。次の文です。"
+    assert shorten(md, 200, keep_links=True) == md
+    assert shorten(paren, 200, keep_links=True) == paren, "the ) stays outside the URL"
+    assert shorten(bare, 200, keep_links=True) == bare, "the 。 stays outside the URL"
+    assert tidy(md) == "View Paper を参照"
+    assert tidy(paren) == "プロジェクトページ に詳細があります。"
+    assert tidy(bare) == "詳細は 。次の文です。"

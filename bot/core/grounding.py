@@ -75,7 +75,11 @@ def _invented(text: str, source: str) -> list[str]:
     haystack = _norm(source)
     found = [n.strip() for n in _NUMBER.findall(text) if n.strip() not in _TRIVIAL_NUMBERS]
     found += _NAME.findall(text)
-    return [item for item in dict.fromkeys(found) if _norm(item) not in haystack]
+    return [
+        item
+        for item in dict.fromkeys(found)
+        if _norm(item) not in haystack and _norm(item.removesuffix("s")) not in haystack
+    ]
 
 
 def _norm(text: str) -> str:
