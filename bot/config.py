@@ -61,8 +61,23 @@ class Settings(BaseSettings):
     llm_model: str | None = Field(None, description="None: the server's first listed model")
     llm_temperature: float = Field(0.2, ge=0, le=2)
     llm_max_tokens: int = Field(800, ge=16)
-    llm_timeout: float = Field(30.0, gt=0, le=300, description="Seconds to the first token.")
+    llm_timeout: float = Field(
+        45.0, gt=0, le=600,
+        description="Seconds of silence allowed per request (read), and to the first token "
+        "unless NOTESBOT_LLM_FIRST_TOKEN_TIMEOUT says otherwise.",
+    )
+    llm_connect_timeout: float = Field(5.0, gt=0, le=60, description="Seconds to connect.")
+    llm_first_token_timeout: float | None = Field(
+        None, gt=0, le=600, description="Seconds to the answer's first token, rewrite included."
+    )
+    llm_answer_timeout: float = Field(
+        120.0, gt=0, le=1800, description="Seconds from the first token to the last."
+    )
     llm_retries: int = Field(2, ge=0, le=10)
+    llm_context_tokens: int = Field(
+        750, ge=100, le=100_000,
+        description="Passages in the answer prompt, in (estimated) tokens; sized for a 4k model.",
+    )
 
     # --- answers and summaries ---
     prompts_dir: Path = REPO_PROMPTS

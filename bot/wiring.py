@@ -149,7 +149,10 @@ def make_chat_model(settings: Settings) -> ChatModel | None:
     key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
     hosted = settings.llm_base_url is None
     client = make_async_client(
-        base_url=settings.llm_base_url or HOSTED_OPENAI, api_key=key, timeout=settings.llm_timeout
+        base_url=settings.llm_base_url or HOSTED_OPENAI,
+        api_key=key,
+        timeout=settings.llm_timeout,
+        connect_timeout=settings.llm_connect_timeout,
     )
     return OpenAIChat(
         client=client,
@@ -196,9 +199,11 @@ def build_runtime(
     policy = AnswerPolicy(
         passages=settings.answer_passages,
         min_relevance=settings.answer_min_relevance,
-        budget=settings.llm_timeout,
+        budget=settings.llm_first_token_timeout or settings.llm_timeout,
+        answer_budget=settings.llm_answer_timeout,
         history_turns=settings.history_turns,
         max_tokens=settings.llm_max_tokens,
+        context_tokens=settings.llm_context_tokens,
     )
     # The core tokenizes on the event loop thread: it gets its own (Sudachi is not shareable).
     core_tokenizer = JapaneseTokenizer()

@@ -35,7 +35,7 @@ async def test_model_answer_keeps_valid_citations(runtime, openai_server):
     assert answer.text == "自己注意だけで並列化できるため学習が速い [1]。"
     assert answer.citations[0].source == "deep-dive_attention.md"
     user_prompt = openai_server.chat_requests()[0]["messages"][-1]["content"]
-    assert "[1] deep-dive_attention.md" in user_prompt
+    assert "[1] Attention Is All You Need ›" in user_prompt
     assert "Transformer はなぜ学習が速い？" in user_prompt
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from bot.core.answers import Answer, AnswerEvent, Citation, Delta, Done, Lang, Restart, Turn
 from bot.core.citations import check_citations
+from bot.core.context import has_text, numbered_context
 from bot.core.errors import LLMError, LLMTimeout, LLMUnavailable
 from bot.core.evidence import Evidence, EvidenceFinder
 from bot.core.extractive import MAX_PASSAGES, Tokenize, extractive_answer
@@ -30,7 +31,6 @@ from bot.core.retrieval import NotesIndex
 from bot.core.text import language_of
 
 log = logging.getLogger(__name__)
-_PASSAGE_CHARS = 1_200  # per passage in the prompt: chunks are ≤ 700 plus their header
 _FOCUSED = 3  # passages quoted when the answer is about one paper
 _FOCUSED_NOTE = 3  # ... about one session note
 
@@ -40,8 +40,10 @@ class AnswerPolicy:
     passages: int = 6
     min_relevance: float = 0.3  # measured on the eval: see docs/benchmarks.md
     budget: float = 30.0  # seconds until the model's first token, rewrite included
+    answer_budget: float = 120.0  # seconds from the first token to the last
     history_turns: int = 6
     max_tokens: int | None = None
+    context_tokens: int = 750  # passages in the answer prompt (estimated tokens)
 
 
 class Answerer:
@@ -89,14 +91,20 @@ class Answerer:
             # Said plainly, without asking the model: nothing to ground an answer on.
             yield Done(Answer(question, _not_found(evidence, lang), (), "extractive", lang, False))
             return
-        passages = evidence.passages[: self._policy.passages]
+        passages = [c for c in evidence.passages if has_text(c)][: self._policy.passages]
         if self._chat is None:
             listed = await self._lister.section(evidence, lang)
             yield Done(listed or self._extractive(evidence, lang, "extractive_intro", ()))
             return
         parts: list[str] = []
         try:
-            async for delta in self._generate(question, history, lang, passages, deadline):
+            context = numbered_context(
+                passages,
+                budget=self._policy.context_tokens,
+                wanted=evidence.weights,
+                tokenize=self._tokenize,
+            )
+            async for delta in self._generate(question, history, lang, context, deadline):
                 parts.append(delta)
                 yield Delta(delta)
         except LLMError as exc:
@@ -155,13 +163,11 @@ class Answerer:
         question: str,
         history: list[Turn],
         lang: Lang,
-        passages: list[Chunk],
+        context: str,
         deadline: float,
     ) -> AsyncIterator[str]:
         assert self._chat is not None
-        system, user = self._prompts.messages(
-            "answer", lang, passages=_numbered(passages), question=question
-        )
+        system, user = self._prompts.messages("answer", lang, passages=context, question=question)
         messages: list[Message] = [system, *history_messages(history), user]
         stream = self._chat.stream(messages, max_tokens=self._policy.max_tokens)
         try:
@@ -174,7 +180,10 @@ class Answerer:
             except StopAsyncIteration as exc:
                 raise LLMUnavailable("empty reply") from exc
             yield first
+            end = asyncio.get_running_loop().time() + self._policy.answer_budget
             async for delta in stream:
+                if asyncio.get_running_loop().time() > end:
+                    raise LLMTimeout(f"answer not finished within {self._policy.answer_budget:g}s")
                 yield delta
         finally:
             with contextlib.suppress(Exception):
@@ -235,14 +244,3 @@ def _not_found(evidence: Evidence | None, lang: Lang) -> str:
     if not titles:
         return text
     return "\n".join([text, "", phrase("closest_papers", lang), *(f"- {t}" for t in titles)])
-
-
-def _numbered(passages: list[Chunk]) -> str:
-    blocks = []
-    for n, chunk in enumerate(passages, 1):
-        where = " › ".join(part for part in (chunk.source, chunk.heading) if part)
-        meta = ", ".join(part for part in (chunk.paper, chunk.url) if part)
-        header = f"[{n}] {where}" + (f" ({meta})" if meta else "")
-        body = chunk.body if len(chunk.body) <= _PASSAGE_CHARS else chunk.body[:_PASSAGE_CHARS]
-        blocks.append(f"{header}\n{body}")
-    return "\n\n".join(blocks)

@@ -25,6 +25,7 @@ _CITATION = re.compile(r"[\[［]\s*[0-9０-９][0-9０-９,，、\s]*[\]］]")
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?:\s*[%％])?")
 _NAME = re.compile(r"(?<![\w-])(?:[A-Z][a-z]*[A-Z0-9][\w-]*|[A-Z]{2,}[\w-]*)")
 _TRIVIAL_NUMBERS = {str(n) for n in range(0, 11)}
+_URL = re.compile(r"https?://\S+")
 _ENGLISH_WORD = re.compile(r"[A-Za-z][A-Za-z-]+")
 
 
@@ -40,14 +41,17 @@ def check_grounding(
     """``cited``: the passage numbers the answer cites (after the citation check)."""
     if not cited:
         return Grounding(False, "the answer cites no passage")
-    source = "\n".join(f"{c.paper or ''}\n{c.text}" for c in passages)
-    plain = _CITATION.sub(" ", text)
+    source = "\n".join(f"{c.paper or ''} {c.url or ''}\n{c.text}" for c in passages)
+    plain = _URL.sub(" ", _CITATION.sub(" ", text))  # links were checked with the citations
     invented = _invented(plain, source)
     if invented:
         return Grounding(False, f"states what no passage says: {', '.join(invented[:3])}")
     known = set(tokenize(source))
-    judged = [s for s in sentences(plain) if is_japanese(s) or not is_japanese(source)]
-    scored = [_overlap(s, known, tokenize) for s in judged]
+    # The sentences that claim support ([n]) must have it; connectives ("詳しくは…を参照") need
+    # none, and an English sentence over Japanese notes is judged by its facts only.
+    cited_sentences = [_CITATION.sub(" ", s) for s in sentences(text) if _CITATION.search(s)]
+    judged = [s for s in cited_sentences if is_japanese(s) or not is_japanese(source)]
+    scored = [_overlap(_URL.sub(" ", s), known, tokenize) for s in judged]
     scored = [share for share in scored if share is not None]
     if scored and sum(share >= MIN_OVERLAP for share in scored) < MIN_SUPPORTED * len(scored):
         return Grounding(False, "most sentences share too little with the passages")

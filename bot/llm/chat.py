@@ -27,12 +27,14 @@ T = TypeVar("T")
 _BACKOFF = wait_random_exponential(multiplier=0.25, max=4.0)
 
 
-def make_async_client(*, base_url: str, api_key: str | None, timeout: float) -> AsyncOpenAI:
+def make_async_client(
+    *, base_url: str, api_key: str | None, timeout: float, connect_timeout: float = 5.0
+) -> AsyncOpenAI:
     """Explicit URL and key: the library never falls back to OPENAI_* environment variables."""
     return AsyncOpenAI(
         base_url=base_url,
         api_key=api_key or "not-needed",  # vLLM and Ollama accept any key
-        timeout=httpx.Timeout(timeout, connect=min(5.0, timeout)),
+        timeout=httpx.Timeout(timeout, connect=min(connect_timeout, timeout)),
         max_retries=0,  # retries are ours, bounded by the answer's deadline
     )
 
