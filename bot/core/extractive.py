@@ -24,6 +24,7 @@ _EXCERPT_CHARS = 260
 _DELIMITER_ROW = re.compile(r"^\s*\|?[\s:|-]+\|?\s*$")
 _MARKERS = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s*)+")
 _ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_TAGS_ONLY = re.compile(r"^(?:#\S+\s*)+$")  # a tweet's hashtags say nothing alone
 _SENTENCE_END = re.compile(r"[。．.!！?？]$")
 _LABEL = 40  # characters: a list item this short without a sentence end labels its sub-items
 _LEAD_IN = re.compile(r"[：:]\s*$|(?:以下|次)の.*[。:：]?\s*$|following.*[.:]\s*$")
@@ -133,7 +134,7 @@ def units_of(body: str) -> list[Unit]:
         units.extend(Unit(s) for s in sentences(_ITEM.sub("", line)) if not _LEAD_IN.search(s))
         i += 1
     units.extend(_rolls(body))
-    return [u for u in units if len(u.text) > 3]
+    return [u for u in units if len(u.text) > 3 and not _TAGS_ONLY.match(u.text)]
 
 
 def _items_under(lines: list[str], i: int) -> tuple[list[str], int]:
