@@ -44,6 +44,11 @@ def test_code_link_stubs_and_html_never_become_the_answer_and_identifiers_stay_w
     assert units == ["初期モデル M0 から始め、denoised_block を各段で更新します。"]
 
 
+def test_code_outside_fences_is_no_answer():
+    body = "x_t = add_noise(x_0, eps, t)  # ノイズを加算\ndef step(model, batch):\n学習率は 5e-4。"
+    assert answer_units(body) == ["学習率は 5e-4。"]
+
+
 def test_a_quantity_question_prefers_the_sentence_with_the_number():
     body = "学習は複数の GPU で行いました。\nGPU： A100 を 8 枚、学習時間は 80 時間。"
     wanted = {"gpu": 1.0}

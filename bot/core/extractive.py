@@ -24,6 +24,11 @@ _EXCERPT_CHARS = 260
 _DELIMITER_ROW = re.compile(r"^\s*\|?[\s:|-]+\|?\s*$")
 _MARKERS = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s*)+")
 _ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+# Code outside fences ("x_t = add_noise(x_0, eps)  # ノイズ", "def f(a, b):"): no answer.
+_CODE_LIKE = re.compile(
+    r"^[A-Za-z_][\w.\[\]]*(?:\s*,\s*[A-Za-z_][\w.]*)*\s*[+\-*/]?=\s*[\w\[({'\"]"
+    r"|^(?:def|class|return|import|from)\s+\w|^for\s+\w+\s+in\s"
+)
 _TAGS_ONLY = re.compile(r"^(?:#\S+\s*)+$")  # a tweet's hashtags say nothing alone
 _SENTENCE_END = re.compile(r"[。．.!！?？]$")
 _LABEL = 40  # characters: a list item this short without a sentence end labels its sub-items
@@ -134,7 +139,10 @@ def units_of(body: str) -> list[Unit]:
         units.extend(Unit(s) for s in sentences(_ITEM.sub("", line)) if not _LEAD_IN.search(s))
         i += 1
     units.extend(_rolls(body))
-    return [u for u in units if len(u.text) > 3 and not _TAGS_ONLY.match(u.text)]
+    return [
+        u for u in units
+        if len(u.text) > 3 and not _TAGS_ONLY.match(u.text) and not _CODE_LIKE.search(u.text)
+    ]
 
 
 def _items_under(lines: list[str], i: int) -> tuple[list[str], int]:

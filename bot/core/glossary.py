@@ -111,6 +111,11 @@ GENERAL: dict[str, str] = {
     "difference": "違い 差", "differences": "違い 差", "advantage": "利点", "advantages": "利点",
     "disadvantage": "欠点", "drawback": "欠点", "drawbacks": "欠点", "issue": "問題 課題",
     "issues": "問題 課題", "challenge": "課題", "challenges": "課題", "failure": "失敗",
+    "optimization": "最適化", "optimize": "最適化", "second": "秒", "seconds": "秒",
+    "minute": "分", "minutes": "分", "single": "単一", "source": "元 ソース",
+    "pair": "ペア", "pairs": "ペア", "sample": "サンプル", "samples": "サンプル",
+    "ratio": "比率 割合", "mixture": "混合", "mix": "混合", "stack": "構成",
+    "accuracy gain": "向上", "speedup": "高速化 倍", "times": "倍", "percent": "%",
 }
 # Japanese question words whose notes often keep the English ("Learning rate: 5e-4").
 JAPANESE: dict[str, str] = {
