@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.digest_service import DigestRunner
 from bot.platforms.inflight import InFlight
@@ -19,9 +21,15 @@ class DigestScheduler:
     name = "digest"
 
     def __init__(
-        self, runner: DigestRunner, *, catch_up: bool, retry_after: timedelta
+        self,
+        runner: DigestRunner,
+        *,
+        catch_up: bool,
+        retry_after: timedelta,
+        housekeeping: Callable[[], object] | None = None,
     ) -> None:
         self._runner = runner
+        self._housekeeping = housekeeping
         self._catch_up = catch_up
         self._retry_after = retry_after
         self._scheduler: AsyncIOScheduler | None = None
@@ -34,6 +42,8 @@ class DigestScheduler:
         # A firing missed by up to an hour (a busy loop, a suspend) still runs, once.
         self._scheduler.add_job(self._on_schedule, planner.trigger, misfire_grace_time=3600,
                                 coalesce=True, id="digest")
+        if self._housekeeping is not None:  # e.g. pruning old event claims, daily
+            self._scheduler.add_job(self._housekeeping, IntervalTrigger(days=1), id="housekeeping")
         self._scheduler.start()
         fire = planner.latest_fire()
         if self._catch_up and fire is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Protocol
@@ -14,6 +15,8 @@ from bot.scheduler import DigestScheduler
 from bot.service import Service
 from bot.state import StateStore
 from bot.wiring import Runtime, build_runtime
+
+log = logging.getLogger(__name__)
 
 
 class Bot(Service, DigestPublisher, Protocol):
@@ -37,6 +40,7 @@ class Parts:
             self.runner(),
             catch_up=self.settings.digest_catch_up,
             retry_after=timedelta(minutes=self.settings.digest_retry_minutes),
+            housekeeping=self.state.prune_claims,
         )
 
     def health(self) -> HealthServer:
@@ -65,6 +69,8 @@ def build_parts(
     """Only configured platforms get a bot; each is built once and shared by all users."""
     runtime = runtime or build_runtime(settings)
     state = StateStore(settings.state_path)
+    # Claims only guard against Slack's and Telegram's retries (minutes): old ones are waste.
+    log.info("pruned %d old event claims", state.prune_claims())
     digest_log = DigestLog(settings.state_path)
     fixed = [f"slack:{c}" for c in settings.digest_slack_channels]
     fixed += [f"telegram:{c}" for c in settings.digest_telegram_chats]

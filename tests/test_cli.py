@@ -71,6 +71,7 @@ def test_papers_json_lists_the_catalog(data):
     assert attention["arxiv_id"] == "1706.03762" and attention["tweet"]
     dpr = papers["Dense Passage Retrieval for Open-Domain Question Answering"]
     assert (dpr["venue"], dpr["year"]) == ("EMNLP", 2020) and len(dpr["sources"]) == 2
+    assert all(p["first_seen"] for p in papers.values()), "the ingest that first saw each"
 
 
 def test_bad_invocations_say_what_is_wrong(tmp_path, data):

@@ -192,3 +192,27 @@ async def test_no_papers_posts_a_short_note_or_skips(tmp_path, embedder, fakes, 
     else:
         (message,) = posted
         assert "ありません" in message["blocks"][1]["text"]["text"]
+
+
+def test_old_event_claims_are_pruned_when_the_bots_are_built(tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from bot.services import build_parts
+    from bot.state import StateStore
+    from tests.support import settings_for
+
+    settings = settings_for(tmp_path / "notes", tmp_path / "data")
+    settings.data_dir.mkdir(parents=True)
+    state = StateStore(settings.state_path)
+    state.claim("slack-event", "old")
+    old = (datetime.now(UTC) - timedelta(days=30)).isoformat(timespec="seconds")
+    with state._sql() as db:
+        db.execute("UPDATE claims SET at=?", (old,))
+    state.claim("slack-event", "new")
+    state.close()
+    parts = build_parts(settings, platforms=())
+    try:
+        assert not parts.state.claim("slack-event", "new"), "a fresh claim stays"
+        assert parts.state.claim("slack-event", "old"), "the old one was pruned: claimable again"
+    finally:
+        parts.close()

@@ -132,7 +132,7 @@ def papers(
     require_index(settings)
     index = open_index(settings)
     try:
-        catalog = build_catalog(index.store.mentions())
+        catalog = build_catalog(index.store.mentions(), index.store.first_seen())
     finally:
         index.close()
     if as_json:
