@@ -13,6 +13,7 @@ from bot.cli.answer_commands import run_in_loop, runtime_for
 from bot.cli.common import DataOpt, JsonOpt, err, out
 from bot.cli.console import print_eval
 from bot.core.answer_eval import AnswerReport, judge, select, states
+from bot.core.answers import Answer
 from bot.core.evaluation import EvalCase, EvalFileError, evaluate, load_cases
 from bot.core.models import Chunk, Hit
 from bot.wiring import Runtime
@@ -49,9 +50,10 @@ def eval_(
         results = [await runtime.assistant.search(c.q, k) for c in cases]
         if not answers:
             return results, None, {}
-        return results, await _judge_answers(runtime, cases), await _model_outcomes(
-            runtime, cases
-        )
+        report, given = await _judge_answers(runtime, cases)
+        answerable = [a for a, c in zip(given, cases, strict=True) if c.answerable]
+        outcomes = _model_outcomes(answerable) if runtime.assistant.has_llm else {}
+        return results, report, outcomes
 
     results, report, outcomes = run_in_loop(runtime, work)
     retrieval = evaluate(cases, results, settings.answer_min_relevance)
@@ -72,17 +74,21 @@ def eval_(
         out.print(f"model {runtime.model_name}: {shares}", highlight=False)
 
 
-async def _judge_answers(runtime: Runtime, cases: Sequence[EvalCase]) -> AnswerReport:
-    report = AnswerReport()
+async def _judge_answers(
+    runtime: Runtime, cases: Sequence[EvalCase]
+) -> tuple[AnswerReport, list[Answer]]:
+    """Each question answered once (a model is slow): judged, and kept for the model's shares."""
+    report, answers = AnswerReport(), []
     for case in cases:
         answer = await runtime.assistant.answer(case.q, case.history)
+        answers.append(answer)
         evidence = await runtime.assistant.answerer.evidence(case.q, case.history)
         rank = next(
             (i for i, chunk in enumerate(evidence.passages, 1) if _is_gold(case, chunk)),
             None,
         )
         report.add(case, judge(case, answer), rank)
-    return report
+    return report, answers
 
 
 def _is_gold(case: EvalCase, chunk: Chunk) -> bool:
@@ -104,16 +110,11 @@ def _print_answers(report: AnswerReport, has_llm: bool) -> None:
     )
 
 
-async def _model_outcomes(runtime: Runtime, cases: Sequence[EvalCase]) -> dict[str, float]:
+def _model_outcomes(answers: Sequence[Answer]) -> dict[str, float]:
     """With a model: shares of answers shown as the model wrote them (grounded), replaced by the
     extractive answer because the notes did not support them (guarded), or because the model
     failed (fallen back); and citation validity, the share of the model's answers whose
     citations and links all checked out (a guarded answer counts as invalid)."""
-    if not runtime.assistant.has_llm:
-        return {}
-    answers = [
-        await runtime.assistant.answer(case.q, case.history) for case in cases if case.answerable
-    ]
     grounded = [a for a in answers if a.mode == "llm"]
     guarded = [a for a in answers if any(n.startswith("model answer not") for n in a.notes)]
     failed = [a for a in answers if any(n.startswith("language model failed") for n in a.notes)]
