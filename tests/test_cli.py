@@ -114,7 +114,11 @@ def test_summary_json_and_unknown_paper(data):
 
 
 def test_eval_reports_recall_and_refusals(data):
-    result = notesbot("eval", str(SAMPLE_NOTES.parent / "eval.jsonl"), "--json", data=data)
+    # The retrieval report's refusals are relevance-only: measured at the old 0.3 cutoff.
+    result = notesbot(
+        "eval", str(SAMPLE_NOTES.parent / "eval.jsonl"), "--json", data=data,
+        env={"NOTESBOT_ANSWER_MIN_RELEVANCE": "0.3"},
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["answerable"] == 13 and report["unanswerable"] == 4

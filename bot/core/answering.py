@@ -17,7 +17,7 @@ from bot.core.citations import check_citations
 from bot.core.context import has_text, numbered_context
 from bot.core.errors import LLMError, LLMTimeout, LLMUnavailable
 from bot.core.evidence import Evidence, EvidenceFinder
-from bot.core.extractive import MAX_PASSAGES, Tokenize, extractive_answer
+from bot.core.extractive import Tokenize, extractive_answer
 from bot.core.grounding import Grounding, check_grounding
 from bot.core.list_answers import Lister
 from bot.core.listing import is_list_question
@@ -26,19 +26,17 @@ from bot.core.models import Chunk
 from bot.core.phrases import phrase
 from bot.core.prompts import PromptBook
 from bot.core.queries import history_messages, history_text, parse_rewrite, recent
-from bot.core.refusal import should_answer
+from bot.core.refusal import MIN_RELEVANCE, should_answer
 from bot.core.retrieval import NotesIndex
 from bot.core.text import language_of
 
 log = logging.getLogger(__name__)
-_FOCUSED = 3  # passages quoted when the answer is about one paper
-_FOCUSED_NOTE = 3  # ... about one session note
 
 
 @dataclass(frozen=True, slots=True)
 class AnswerPolicy:
     passages: int = 6
-    min_relevance: float = 0.3  # measured on the eval: see docs/benchmarks.md
+    min_relevance: float = MIN_RELEVANCE  # below it, "not found" (see bot.core.refusal)
     budget: float = 30.0  # seconds until the model's first token, rewrite included
     answer_budget: float = 120.0  # seconds from the first token to the last
     history_turns: int = 6
@@ -191,22 +189,18 @@ class Answerer:
 
     def _decide(self, evidence: Evidence) -> bool:
         """Answer (True) or say "not found": see bot.core.refusal."""
-        return should_answer(evidence.features)
+        return should_answer(evidence.features, self._policy.min_relevance)
 
     def _extractive(
         self, evidence: Evidence, lang: Lang, intro: str, notes: tuple[str, ...]
     ) -> Answer:
-        focused = not evidence.focus.is_open
-        quoted = _FOCUSED if evidence.focus.paper else _FOCUSED_NOTE if focused else MAX_PASSAGES
-        passages = evidence.passages[:quoted]
         text, used = extractive_answer(
             evidence.question,
-            passages,
+            evidence.passages,
             lang=lang,
             tokenize=self._tokenize,
             intro=intro,
             weights=_asking_weights(evidence),
-            specific=True,
             title=evidence.title,
         )
         citations = tuple(Citation.of(n, chunk) for n, chunk in enumerate(used, 1))

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from bot.core.answers import Turn
+from bot.core.extractive import MAX_PASSAGES
 from bot.core.focus import (
     Focus,
     agreed,
@@ -28,15 +29,13 @@ from bot.core.glossary import gloss, gloss_japanese
 from bot.core.models import Chunk, Hit, Paper
 from bot.core.passages import asking_words, asks_quantity, rank_passages
 from bot.core.queries import is_follow_up, standalone
-from bot.core.refusal import name_forms, names_in, unknown_names
-from bot.core.relevance import coverage, idf
+from bot.core.refusal import name_forms, names_in, names_missing, unknown_names
+from bot.core.relevance import idf
 from bot.core.retrieval import NotesIndex, merge_hits
-from bot.core.sections import RoleModel
 from bot.core.text import is_japanese
 
 Tokenize = Callable[[str], list[str]]
 _SEARCH_K = 20
-_QUOTED = 3  # passages an answer quotes at most
 _OPEN_RERANK = 10  # open questions: how many search hits the section/number ranking reorders
 
 
@@ -51,7 +50,6 @@ class Evidence:
     follows: Paper | None = None  # the conversation's paper a follow-up keeps
     hits: list[Hit] = field(default_factory=list)
     features: dict[str, float] = field(default_factory=dict)
-    unseen: set[str] = field(default_factory=set)  # question words no passage uses
     unknown: set[str] = field(default_factory=set)  # names in the question the notes never use
     doc_freq: dict[str, int] = field(default_factory=dict)  # of the question's words
     total: int = 0  # passages in the index
@@ -96,22 +94,22 @@ class EvidenceFinder:
             session = session_focus(question, hits, titles)
             focus = focus if session.is_open else session
         tokens = self._tokenize(f"{question} {glossed}")
-        freqs, total = await self._notes.doc_freqs(tokens)
+        names = {name: name_forms(name, self._tokenize) for name in names_in(question)}
+        freqs, total = await self._notes.doc_freqs(
+            [*tokens, *(t for forms in names.values() for t in forms)]
+        )
         weights = {t: idf(freqs.get(t, 0), total) for t in tokens}
         evidence = Evidence(
             question, focus, [], weights, asks_quantity(question), named, follows, hits
         )
         evidence.doc_freq, evidence.total = freqs, total
-        evidence.unseen = {t for t in tokens if not freqs.get(t)}
-        forms = [f for name in names_in(question) for f in name_forms(name, self._tokenize)]
-        name_freqs, _ = await self._notes.doc_freqs(forms) if forms else ({}, 0)
-        evidence.unknown = unknown_names(question, self._tokenize, name_freqs)
+        evidence.unknown = unknown_names(names, freqs)
         evidence.passages = await self._rank(evidence, tokens)
         if focus.paper is not None:
             evidence.title = focus.paper.title
         elif focus.source is not None:
             evidence.title = titles.get(focus.source) or focus.source
-        evidence.features = self._features(evidence, tokens)
+        evidence.features = _features(evidence)
         return evidence
 
     async def _conversation_paper(
@@ -127,7 +125,8 @@ class EvidenceFinder:
 
     async def _mentions(self, paper: Paper, named: list[Paper]) -> bool:
         """Does the paper's own note use the names of all the papers the question names?"""
-        text = " ".join(c.text for c, _ in await self._notes.passages_of([paper.title]))
+        passages = await self._notes.passages_of([paper.title, *paper.aliases])
+        text = " ".join(c.text for c, _ in passages)
         key = spaced_key(text)
         return all(any(f" {n} " in key for n in paper_names(other)) for other in named)
 
@@ -148,9 +147,7 @@ class EvidenceFinder:
             residual = asking_words(residual, candidates, evidence.doc_freq, evidence.total)
         evidence.asking = residual
         weight = evidence.weights.get
-        roles = RoleModel(await self._notes.role_counts()).affinity(
-            residual, lambda t: weight(t, 1.0)
-        )
+        roles = (await self._notes.role_model()).affinity(residual, lambda t: weight(t, 1.0))
         prior = {h.chunk.id: h.rank for h in hits}
         ranked = rank_passages(
             candidates,
@@ -168,22 +165,16 @@ class EvidenceFinder:
     async def _with_tokens(self, chunks: list[Chunk]) -> list[tuple[Chunk, list[str]]]:
         return [(chunk, self._tokenize(chunk.text)) for chunk in chunks]
 
-    def _features(self, evidence: Evidence, tokens: list[str]) -> dict[str, float]:
-        weight = evidence.weights.get
-        best = evidence.passages[0] if evidence.passages else None
-        top = max((h.relevance for h in evidence.hits), default=0.0)
-        residual = _residual(tokens, evidence.focus, self._tokenize)
-        return {
-            "relevance": top,
-            "named": float(bool(evidence.named or evidence.follows)),
-            "focused": float(not evidence.focus.is_open),
-            "best_coverage": coverage(
-                residual, self._tokenize(best.text) if best else [], lambda t: weight(t, 1.0)
-            ),
-            "unseen": _share(evidence.unseen, tokens, evidence.weights),
-            "unknown_name": float(bool(evidence.unknown)),
-            "name_missing": float(_names_missing(evidence)),
-        }
+
+def _features(evidence: Evidence) -> dict[str, float]:
+    """What the answer-or-"not found" decision reads (bot.core.refusal)."""
+    quoted = " ".join(c.text for c in evidence.passages[:MAX_PASSAGES])
+    return {
+        "relevance": max((h.relevance for h in evidence.hits), default=0.0),
+        "named": float(bool(evidence.named or evidence.follows)),
+        "unknown_name": float(bool(evidence.unknown)),
+        "name_missing": float(names_missing(evidence.question, quoted)),
+    }
 
 
 def _focus(
@@ -205,20 +196,3 @@ def _residual(tokens: list[str], focus: Focus, tokenize: Tokenize) -> list[str]:
     title_words = {t for name in (focus.paper.title, *focus.paper.aliases) for t in tokenize(name)}
     rest = [t for t in tokens if t not in title_words]
     return rest or tokens
-
-
-def _names_missing(evidence: Evidence) -> bool:
-    """The question names something (GPU, BERT) that none of the passages to quote mention."""
-    names = names_in(evidence.question)
-    if not names:
-        return False
-    quoted = spaced_key(" ".join(c.text for c in evidence.passages[:_QUOTED]))
-    forms = names | {n[:-1] for n in names if n.endswith("s") and len(n) > 3}  # GPUs → GPU
-    # A name inside a coined word counts ("GPT" in "NanoGPT"), a word inside a name does not.
-    return not any(name in quoted for name in forms)
-
-
-def _share(some: set[str], tokens: list[str], weights: dict[str, float]) -> float:
-    """Weighted share of the question's words that are in ``some``."""
-    total = sum(weights.get(t, 1.0) for t in set(tokens))
-    return sum(weights.get(t, 1.0) for t in some) / total if total else 0.0

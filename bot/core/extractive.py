@@ -51,7 +51,6 @@ def extractive_answer(
     tokenize: Tokenize,
     intro: str,
     weights: Mapping[str, float] | None = None,
-    specific: bool = False,
     title: str | None = None,
 ) -> tuple[str, list[Chunk]]:
     """Markdown bullets, one per passage (best first), each citing its ``[n]``; and the cited.
@@ -66,7 +65,7 @@ def extractive_answer(
     for n, chunk in enumerate(used, 1):
         section = chunk.heading.split(" > ")[-1] if chunk.heading else ""
         label = (section or chunk.source) if title else (chunk.paper or section or chunk.source)
-        sentence = best_sentence(chunk, wanted, tokenize, specific=specific)
+        sentence = best_sentence(chunk, wanted, tokenize, specific=True)
         lines.append(f"- **{_short_label(label)}**: {sentence} [{n}]")
     return "\n".join(lines), used
 

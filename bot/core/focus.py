@@ -97,11 +97,6 @@ class Focus:
     paper: Paper | None = None
     source: str | None = None
 
-    def admits(self, chunk: Chunk) -> bool:
-        if self.paper is not None:
-            return chunk.paper is not None and title_key(chunk.paper) in paper_titles(self.paper)
-        return self.source is None or chunk.source == self.source
-
     @property
     def is_open(self) -> bool:
         return self.paper is None and self.source is None
@@ -109,6 +104,12 @@ class Focus:
 
 def paper_titles(paper: Paper) -> set[str]:
     return {title_key(name) for name in (paper.title, *paper.aliases)}
+
+
+def paper_titled(title: str, papers: Sequence[Paper]) -> Paper | None:
+    """The catalog paper a passage's paper title belongs to (any of its titles)."""
+    key = title_key(title)
+    return next((p for p in papers if key in paper_titles(p)), None)
 
 
 def agreed(hits: Sequence[Hit], papers: Sequence[Paper]) -> Focus:
@@ -123,10 +124,8 @@ def agreed(hits: Sequence[Hit], papers: Sequence[Paper]) -> Focus:
     if owner != _owner(top[0].chunk) or weight < _AGREEMENT * sum(votes.values()):
         return Focus()
     chunk = top[0].chunk
-    if chunk.paper:
-        key = title_key(chunk.paper)
-        paper = next((p for p in papers if key in paper_titles(p)), None)
-        return Focus(paper=paper) if paper else Focus(source=chunk.source)
+    if chunk.paper and (paper := paper_titled(chunk.paper, papers)) is not None:
+        return Focus(paper=paper)
     return Focus(source=chunk.source)
 
 

@@ -9,12 +9,11 @@ from collections.abc import Callable
 
 from bot.core.answers import Answer, Lang
 from bot.core.evidence import Evidence
-from bot.core.focus import paper_titles, session_focus, session_phrase
+from bot.core.focus import paper_titled, session_focus, session_phrase
 from bot.core.glossary import english_for
 from bot.core.listing import Listed, Scope, list_papers, render_list
 from bot.core.models import Hit
 from bot.core.retrieval import NotesIndex
-from bot.core.text import title_key
 
 Tokenize = Callable[[str], list[str]]
 MAX_LISTED = 30
@@ -58,9 +57,8 @@ class Lister:
             for c in evidence.passages
             if c.paper and c.source == top.source and c.heading.split(" > ")[:2] == section
         ]
-        keys = [title_key(t) for t in dict.fromkeys(titles)]
         papers = await self._notes.papers()
-        found = [p for k in keys for p in papers if k in paper_titles(p)]
+        found = [p for t in dict.fromkeys(titles) if (p := paper_titled(t, papers))]
         listed = [Listed(p, 1.0) for p in {p.key: p for p in found}.values()]
         return _answer(evidence.question, listed, lang) if len(listed) >= 2 else None
 

@@ -99,19 +99,17 @@ def list_papers(
     whose profile says nothing of GPUs. ``scope``: the session note the question is about;
     its papers only, and the words describing that session are no topic.
     """
-    profiles = [set(tokenize(profile(paper))) for paper in papers]
-    df, total = Counter(t for tokens in profiles for t in tokens), len(papers)
+    profiles = {paper.key: set(tokenize(profile(paper))) for paper in papers}
+    df, total = Counter(t for tokens in profiles.values() for t in tokens), len(papers)
     venues = _venues_named(question, papers)
     in_title = title_words(question)
     if in_title:
         papers = [p for p in papers if all(w in p.title.lower() for w in in_title)]
-        profiles = [set(tokenize(profile(paper))) for paper in papers]
         question = _TITLE_HAS.sub(" ", question)
     topic = [t for t in topic_tokens(question, tokenize) if t not in venues]
     if scope is not None:
         topic = [t for t in topic if t not in scope.words]
         papers = [p for p in papers if any(ref.source == scope.source for ref in p.sources)]
-        profiles = [set(tokenize(profile(paper))) for paper in papers]
     # Each topic word, or the English the (English) titles use for it: トークナイザ ~ tokenizer.
     groups = [_group(t, tokenize, english) for t in topic]
     groups = [g for g in groups if any(df[m] for m in g)]
@@ -121,7 +119,8 @@ def list_papers(
     by_title = _passage_tokens(passages, papers)
     weight = lambda t: idf(df[t], total) if df[t] else 0.0  # noqa: E731
     found = []
-    for paper, tokens in zip(papers, profiles, strict=True):
+    for paper in papers:
+        tokens = profiles[paper.key]
         if dates and not any(has_date(profile(paper), d) for d in dates):
             continue
         if venues and not venues & set(title_key(paper.venue or "").split()):

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Protocol
 
 from bot.core.models import Chunk, Hit, Paper
-from bot.core.sections import RoleCounts
+from bot.core.sections import RoleModel
 
 _RRF_K = 60  # the usual reciprocal-rank constant: rank matters, the list's raw scale does not
 
@@ -39,7 +39,7 @@ class NotesIndex(Protocol):
         """How many passages use each token, and how many passages there are."""
         ...
 
-    async def role_counts(self) -> RoleCounts:
+    async def role_model(self) -> RoleModel:
         """Which words each section role uses (see bot.core.sections)."""
         ...
 

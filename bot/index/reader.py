@@ -14,7 +14,7 @@ from typing import TypeVar
 from bot.core.catalog import build_catalog
 from bot.core.glossary import mine_pairs
 from bot.core.models import Chunk, Hit, Paper
-from bot.core.sections import RoleCounts, count_roles
+from bot.core.sections import RoleModel, count_roles
 from bot.index.search import Searcher
 from bot.index.store import NotesStore
 
@@ -29,9 +29,7 @@ class IndexReader:
         self._searcher = searcher
         self._store = store
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notes-index")
-        self._catalog: tuple[tuple[int, int], list[Paper]] | None = None
-        self._roles: tuple[tuple[int, int], RoleCounts] | None = None
-        self._terms: tuple[tuple[int, int], dict[str, str]] | None = None
+        self._derived: dict[str, tuple[tuple[int, int], object]] = {}
 
     async def search(self, query: str, k: int) -> list[Hit]:
         return await self._run(self._searcher.search, query, k)
@@ -52,13 +50,13 @@ class IndexReader:
         return await self._run(self._glossary)
 
     async def note_titles(self) -> dict[str, str]:
-        return await self._run(self._store.note_titles)
+        return await self._run(self._note_titles)
 
     async def doc_freqs(self, tokens: Sequence[str]) -> tuple[dict[str, int], int]:
         return await self._run(self._searcher.doc_freqs, list(tokens))
 
-    async def role_counts(self) -> RoleCounts:
-        return await self._run(self._role_counts)
+    async def role_model(self) -> RoleModel:
+        return await self._run(self._role_model)
 
     async def chunk_count(self) -> int:
         return await self._run(self._store.count_chunks)
@@ -66,26 +64,32 @@ class IndexReader:
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
 
-    def _papers(self) -> list[Paper]:
-        # The catalog is rebuilt only when an ingest committed something new.
+    def _per_version(self, name: str, build: Callable[[], T]) -> T:
+        """Built once per index version (an ingest that committed something new rebuilds it):
+        the catalog, the role model, the note titles and the glossary are read per question."""
         version = self._store.catalog_version()
-        if self._catalog is None or self._catalog[0] != version:
-            catalog = build_catalog(self._store.mentions(), self._store.first_seen())
-            self._catalog = (version, catalog)
-        return self._catalog[1]
+        cached = self._derived.get(name)
+        if cached is None or cached[0] != version:
+            cached = (version, build())
+            self._derived[name] = cached
+        return cached[1]  # type: ignore[no-any-return]
+
+    def _papers(self) -> list[Paper]:
+        return self._per_version(
+            "papers", lambda: build_catalog(self._store.mentions(), self._store.first_seen())
+        )
 
     def _glossary(self) -> dict[str, str]:
-        version = self._store.catalog_version()
-        if self._terms is None or self._terms[0] != version:
-            self._terms = (version, mine_pairs(self._store.bodies()))
-        return self._terms[1]
+        return self._per_version("glossary", lambda: mine_pairs(self._store.bodies()))
 
-    def _role_counts(self) -> RoleCounts:
-        version = self._store.catalog_version()
-        if self._roles is None or self._roles[0] != version:
-            samples = self._store.headings_and_tokens(_ROLE_SAMPLE)
-            self._roles = (version, count_roles(samples))
-        return self._roles[1]
+    def _note_titles(self) -> dict[str, str]:
+        return self._per_version("note_titles", self._store.note_titles)
+
+    def _role_model(self) -> RoleModel:
+        return self._per_version(
+            "roles",
+            lambda: RoleModel(count_roles(self._store.headings_and_tokens(_ROLE_SAMPLE))),
+        )
 
     async def _run(self, func: Callable[..., T], *args: object) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._executor, func, *args)
