@@ -155,3 +155,19 @@ async def test_a_follow_up_keeps_the_paper_the_last_answer_came_from_even_unname
     answer = await assistant.answer("BLEU はいくつ？", history)
     assert answer.found and "28.4" in answer.text
     assert {c.paper for c in answer.citations} == {"Attention Is All You Need"}
+
+
+async def test_a_paper_named_inside_another_papers_note_is_a_part_of_it(assistant):
+    # The attention note uses Sentence-BERT's name; Sentence-BERT's note never names it back.
+    answer = await assistant.answer("Attention Is All You Need の Sentence-BERT に触れた課題は？")
+    assert answer.found
+    assert {c.paper for c in answer.citations} == {"Attention Is All You Need"}
+    assert "二乗" in answer.text or "追加の学習" in answer.text
+
+
+async def test_a_comparison_keeps_both_named_papers(assistant):
+    answer = await assistant.answer("Attention Is All You Need と Sentence-BERT の違いは？")
+    assert {c.paper for c in answer.citations} >= {
+        "Attention Is All You Need",
+        "Sentence-BERT: Sentence Embeddings using Siamese BERT-Networks",
+    }, answer

@@ -11,6 +11,7 @@ The features the "not found" decision needs are measured on the way.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -36,6 +37,7 @@ from bot.core.text import is_japanese
 
 Tokenize = Callable[[str], list[str]]
 _SEARCH_K = 20
+_COMPARES = re.compile(r"比較|違い|差|異な|どちら|\bvs\.?\b|\bversus\b|compar|differ", re.I)
 _OPEN_RERANK = 10  # open questions: how many search hits the section/number ranking reorders
 
 
@@ -74,6 +76,8 @@ class EvidenceFinder:
             named_in_it = await self._mentions(follows, named)
             follows = follows if named_in_it else None
             named = [] if named_in_it else named
+        elif len(named) > 1 and not _COMPARES.search(question):
+            named = await self._host(named)
         queries = [question, *extra_queries]
         # The question's words in the notes' other language: English questions over Japanese
         # notes, Japanese terms the notes keep in English ("学習率" → "Learning rate").
@@ -122,6 +126,12 @@ class EvidenceFinder:
         if paper is None and last:
             paper = agreed(await self._notes.search(last, self._k), papers).paper
         return paper
+
+    async def _host(self, named: list[Paper]) -> list[Paper]:
+        """"Reangle-A-Video の LoRA のランク": of two named papers, the one whose note uses the
+        other's name is asked about (the other is a part of it); otherwise both are."""
+        hosts = [p for p in named if await self._mentions(p, [o for o in named if o is not p])]
+        return hosts if len(hosts) == 1 else named
 
     async def _mentions(self, paper: Paper, named: list[Paper]) -> bool:
         """Does the paper's own note use the names of all the papers the question names?"""
