@@ -128,7 +128,7 @@ class EvidenceFinder:
         return paper
 
     async def _host(self, named: list[Paper]) -> list[Paper]:
-        """"Reangle-A-Video の LoRA のランク": of two named papers, the one whose note uses the
+        """Of two named papers ("Reangle-A-Video の LoRA のランク"), the one whose note uses the
         other's name is asked about (the other is a part of it); otherwise both are."""
         hosts = [p for p in named if await self._mentions(p, [o for o in named if o is not p])]
         return hosts if len(hosts) == 1 else named
