@@ -1,4 +1,4 @@
-"""Shared helpers for the benchmarks: JSQuAD loading, note files, settings, ingest wiring."""
+"""Shared helpers for the benchmarks: JSQuAD loading, note files, settings, ingest compose."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot import wiring
-from bot.config import Settings
-from bot.wiring import Index
+from bot.app import compose
+from bot.app.compose import Index
+from bot.app.settings import Settings
 from ingest.pipeline import Ingestor
 from ingest.progress import PlainProgress, ProgressReporter
 
@@ -89,7 +89,7 @@ def make_settings(notes_dir: Path, data_dir: Path, **overrides: object) -> Setti
 def make_ingestor(
     settings: Settings, index: Index, progress: ProgressReporter | None = None
 ) -> Ingestor:
-    return wiring.make_ingestor(settings, index, progress or PlainProgress())
+    return compose.make_ingestor(settings, index, progress or PlainProgress())
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -16,9 +16,9 @@ import statistics
 import time
 from pathlib import Path
 
-from bot.config import Settings
+from bot.app.compose import build_runtime
+from bot.app.settings import Settings
 from bot.core.evaluation import load_cases
-from bot.wiring import build_runtime
 
 
 def percentile(values: list[float], q: float) -> float:

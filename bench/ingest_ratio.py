@@ -28,10 +28,10 @@ from _jsquad import (
     write_notes,
 )
 
+from bot.app.compose import chunking_options, open_index, writer_lock
 from bot.core.models import Chunk
 from bot.core.notes import ChunkingOptions, content_hash, parse_note
 from bot.core.reading import decode_note, read_bytes
-from bot.wiring import chunking_options, open_index, writer_lock
 from ingest.scan import relative_source, scan_notes
 
 TARGET_COLD = 1.5  # cold ingest ÷ embedding only, at most
@@ -57,7 +57,7 @@ def chunks_of(notes_dir: Path, max_bytes: int, options: ChunkingOptions) -> list
         data = read_bytes(path, max_bytes=max_bytes)
         text = decode_note(data)
         source = relative_source(path, notes_dir)
-        note = parse_note(source, text.text, options=options, digest=content_hash(data))
+        note = parse_note(source, text.text, options=options, content_hash=content_hash(data))
         chunks.extend(note.chunks)
     return chunks
 

@@ -28,11 +28,11 @@ from _jsquad import (
     write_notes,
 )
 
-from bot.config import Settings
+from bot.app.compose import Index, make_searcher, open_index, writer_lock
+from bot.app.settings import Settings
 from bot.core.fusion import dense_weight_for
 from bot.core.text import is_japanese
 from bot.index.search import Searcher
-from bot.wiring import Index, make_searcher, open_index, writer_lock
 
 CUTOFFS = (1, 5, 10)
 # README of ../shared/bench/jsquad: the same corpus and 1,000-question sample (seed 0).

@@ -21,10 +21,10 @@ from pathlib import Path
 
 from openai import AsyncOpenAI
 
-from bot.config import Settings
+from bot.app.compose import build_runtime, make_chat_model
+from bot.app.settings import Settings
 from bot.core.evaluation import load_cases
 from bot.core.llm import ChatModel, Message
-from bot.wiring import build_runtime, make_chat_model
 
 
 class Recording:

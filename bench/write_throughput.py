@@ -18,8 +18,9 @@ from pathlib import Path
 import numpy as np
 from _jsquad import WORK_DIR, log, markdown_table
 
+from bot.app.compose import connect_chroma
 from bot.core.models import Chunk
-from bot.index.vectors import ChromaVectors, connect_chroma
+from bot.index.vectors import ChromaVectors
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.servers.chroma import ChromaServer  # the same `chroma run` as the tests

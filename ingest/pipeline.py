@@ -135,11 +135,11 @@ class Ingestor:
         self._vectors.delete(orphans)
         missing = committed - in_chroma
         for source in self._store.source_of_chunks(missing):
-            self._store.forget_digest(source)
+            self._store.forget_hash(source)
         return len(orphans) + len(missing)
 
     def _index_files(self, root: Path, files: list[Path], report: IngestReport) -> set[str]:
-        known = self._store.file_digests()
+        known = self._store.file_hashes()
         seen: set[str] = set()
         pending: list[_Pending] = []
         for path in files:
@@ -157,19 +157,19 @@ class Ingestor:
         self._write(pending, report)
         return seen
 
-    def _prepare(self, path: Path, source: str, known_digest: str | None, report: IngestReport):
+    def _prepare(self, path: Path, source: str, known_hash: str | None, report: IngestReport):
         """A _Pending to write, True if unchanged, None if skipped but kept, False if dropped."""
         try:
             data = read_bytes(path, max_bytes=self._max_bytes)
         except SkipFile as exc:
             return self._skip(source, str(exc), report, keep=str(exc).startswith("unreadable"))
-        digest = content_hash(data)
-        if digest == known_digest:
+        hashed = content_hash(data)
+        if hashed == known_hash:
             report.unchanged += 1
             return True
         try:
             text = decode_note(data)
-            note = parse_note(source, text.text, options=self._options, digest=digest)
+            note = parse_note(source, text.text, options=self._options, content_hash=hashed)
         except SkipFile as exc:
             return self._skip(source, str(exc), report, keep=False)
         except Exception as exc:
@@ -181,7 +181,9 @@ class Ingestor:
         if text.warning:
             report.warnings.append((source, text.warning))
             self._progress.message(f"warning {source}: {text.warning}")
-        file = {"source": source, "digest": digest, "size": len(data), "encoding": text.encoding}
+        file = {
+            "source": source, "content_hash": hashed, "size": len(data), "encoding": text.encoding
+        }
         return _Pending(file, note)
 
     def _skip(self, source: str, reason: str, report: IngestReport, *, keep: bool):
@@ -215,7 +217,7 @@ class Ingestor:
             self._progress.advance(1, p.file["source"])
 
     def _remove_missing(self, seen: set[str], report: IngestReport) -> None:
-        gone = sorted(set(self._store.file_digests()) - seen)
+        gone = sorted(set(self._store.file_hashes()) - seen)
         if not gone:
             return
         self._vectors.delete([cid for source in gone for cid in self._store.chunk_ids(source)])

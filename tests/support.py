@@ -6,12 +6,12 @@ import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.config import Settings
+from bot.app.compose import Index, Runtime, build_runtime, make_ingestor, make_searcher, open_index
+from bot.app.settings import Settings
 from bot.core.llm import ChatModel
 from bot.index.bm25 import BM25Index
 from bot.index.embedders import Embedder
 from bot.index.search import Searcher
-from bot.wiring import Index, Runtime, build_runtime, make_ingestor, make_searcher, open_index
 from ingest.pipeline import IngestReport
 from ingest.progress import PlainProgress
 
@@ -52,7 +52,7 @@ def index_counts(settings: Settings, embedder: Embedder) -> dict[str, object]:
             "bm25": len(bm25.ids) if bm25 else 0,
             "chroma_ids_match": index.vectors.all_ids() == ids,
             "bm25_ids_match": bm25 is not None and set(bm25.ids) == ids,
-            "files": len(index.store.file_digests()),
+            "files": len(index.store.file_hashes()),
         }
     finally:
         index.close()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.core.access import Allowlist, RateLimiter
 from bot.core.answers import Answer, Delta, Done, Restart, Turn
-from bot.platforms.relay import CURSOR, EditBudget, relay
-from bot.state import StateStore
+from bot.platforms.conversation.relay import CURSOR, EditBudget, relay
+from bot.state.store import StateStore
 
 
 class Clock:

@@ -42,8 +42,8 @@ async def test_restart_with_over_1000_vectors_then_detect_and_repair(
     tmp_path, chroma_server, openai_server
 ):
     """chroma #7090: an HNSW index > 1,000 vectors failed to reload after a restart."""
-    from bot.doctor import run_checks
-    from bot.wiring import make_embedder
+    from bot.app.compose import make_embedder
+    from bot.app.diagnose import run_checks
     from ingest.pipeline import VectorIndexBroken
     from tests.support import write_synthetic_notes
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.config import Settings
+from bot.app.settings import Settings
 
 DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
 EVENT_SCOPES = {

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pydantic import SecretStr
 
-from bot.services import Parts, build_parts
+from bot.app.parts import Parts, build_parts
 from tests.conftest import SAMPLE_NOTES
 from tests.servers.slack_fake import Fail, FakeSlack
 from tests.servers.telegram_fake import FakeTelegram
@@ -197,8 +197,8 @@ async def test_no_papers_posts_a_short_note_or_skips(tmp_path, embedder, fakes, 
 def test_old_event_claims_are_pruned_when_the_bots_are_built(tmp_path):
     from datetime import UTC, datetime, timedelta
 
-    from bot.services import build_parts
-    from bot.state import StateStore
+    from bot.app.parts import build_parts
+    from bot.state.store import StateStore
     from tests.support import settings_for
 
     settings = settings_for(tmp_path / "notes", tmp_path / "data")

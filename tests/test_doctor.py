@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from bot.doctor import run_checks
+from bot.app.diagnose import run_checks
 from tests.servers.openai_fake import MODEL, FakeOpenAI
 from tests.servers.slack_fake import Fail, FakeSlack
 from tests.servers.telegram_fake import FakeTelegram

@@ -7,8 +7,8 @@ import logging
 
 from pydantic import SecretStr
 
-from bot.config import Settings
-from bot.logs import MASK, MaskingFormatter, secrets_of
+from bot.app.settings import Settings
+from bot.ops.logs import MASK, MaskingFormatter
 
 
 def record(message: str, *args: object, exc: BaseException | None = None) -> logging.LogRecord:
@@ -23,10 +23,10 @@ def test_every_secret_setting_is_masked_in_text_and_tracebacks():
         slack_bot_token=SecretStr("xoxb-slack-secret"),
         llm_api_key=SecretStr("sk-llm-secret"),
     )
-    assert set(secrets_of(settings)) == {
+    assert set(settings.secrets()) == {
         "123456:TELEGRAM-SECRET", "xoxb-slack-secret", "sk-llm-secret"
     }
-    formatter = MaskingFormatter(secrets_of(settings), as_json=False)
+    formatter = MaskingFormatter(settings.secrets(), as_json=False)
     url = "POST https://api.telegram.org/bot123456:TELEGRAM-SECRET/sendMessage"
     assert formatter.format(record("HTTP Request: %s", url)).endswith(f"bot{MASK}/sendMessage")
     try:

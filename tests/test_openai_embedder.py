@@ -19,7 +19,7 @@ def settings_with(server, tmp_path):
 
 
 def test_ingest_and_search_with_a_remote_embedder(openai_server, tmp_path):
-    from bot.wiring import make_embedder, make_searcher, open_index
+    from bot.app.compose import make_embedder, make_searcher, open_index
 
     settings = settings_with(openai_server, tmp_path)
     embedder = make_embedder(settings)
@@ -42,7 +42,7 @@ def test_ingest_and_search_with_a_remote_embedder(openai_server, tmp_path):
 
 
 def test_transient_errors_are_retried_and_order_is_kept(openai_server, tmp_path):
-    from bot.wiring import make_embedder
+    from bot.app.compose import make_embedder
 
     embedder = make_embedder(settings_with(openai_server, tmp_path))
     openai_server.script_embeddings(Fault.server_error(503), Fault.drop())

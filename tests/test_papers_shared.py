@@ -17,7 +17,7 @@ def _parse(path: Path, options: ChunkingOptions | None = None) -> ParsedNote:
         path.name,
         data.decode("utf-8"),
         options=options or ChunkingOptions(),
-        digest=content_hash(data),
+        content_hash=content_hash(data),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import REPO_PROMPTS
+from bot.app.settings import REPO_PROMPTS
 from bot.core.prompts import PromptBook, PromptError
 
 PLACEHOLDERS = {

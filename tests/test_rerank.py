@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
+from bot.app.compose import make_searcher
 from bot.index.rerankers import CrossEncoderReranker
-from bot.wiring import make_searcher
 from tests.servers.openai_fake import Fault
 from tests.support import open_with
 

@@ -74,7 +74,7 @@ async def wait_digest_run(proc: subprocess.Popen, lines: list[str]) -> None:
         line = await loop.run_in_executor(None, proc.stdout.readline)
         assert line, "serve exited before the digest ran"
         lines.append(line)
-        if '"bot.digest_service"' in line and "posted" in line:
+        if '"bot.digest.runs"' in line and "posted" in line:
             return
 
 

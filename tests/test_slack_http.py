@@ -10,8 +10,8 @@ import aiohttp
 import pytest
 from pydantic import SecretStr
 
-from bot.platforms.slack import build_slack
-from bot.state import StateStore
+from bot.app.platforms import build_slack
+from bot.state.store import StateStore
 from tests.servers.slack_events import event_callback, mention, signed_headers
 from tests.servers.slack_fake import FakeSlack
 from tests.support import runtime_for

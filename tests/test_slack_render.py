@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.core.answers import Answer, Citation
-from bot.platforms.slack.blocks import MAX_BLOCKS, SECTION_CHARS, answer_messages
-from bot.platforms.slack.mrkdwn import split_text, to_mrkdwn
+from bot.platforms.dialects.slack_blocks import MAX_BLOCKS, SECTION_CHARS, answer_messages
+from bot.platforms.dialects.slack_mrkdwn import split_text, to_mrkdwn
 
 
 def test_inline_formatting_links_and_escaping():

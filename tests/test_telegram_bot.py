@@ -10,10 +10,11 @@ import pytest
 from pydantic import SecretStr
 from telegram import Update
 
+from bot.app.platforms import build_telegram
 from bot.core.access import Allowlist
 from bot.core.phrases import phrase
-from bot.platforms.telegram import TelegramBot, build_telegram
-from bot.state import StateStore
+from bot.platforms.telegram import TelegramBot
+from bot.state.store import StateStore
 from tests.servers.telegram_fake import FakeTelegram
 from tests.servers.telegram_updates import (
     command,
@@ -25,6 +26,7 @@ from tests.servers.telegram_updates import (
 from tests.support import eventually, runtime_for
 
 ALLOWED, STRANGER, GROUP = 111, 222, -100500
+APOLOGIES = {phrase(k, lang) for k in ('apology', 'undelivered') for lang in ('ja', 'en')}
 PLACEHOLDERS = {phrase("thinking", "ja"), phrase("thinking", "en")}
 
 
@@ -184,8 +186,8 @@ async def test_unparsable_html_is_resent_as_plain_text(world):
 
 async def test_twenty_users_at_once_get_twenty_answers(world):
     users = list(range(5000, 5020))
-    handlers = world.bot.handlers
-    handlers._policy = replace(handlers._policy, allow=Allowlist.of(users=users))
+    talk = world.bot.handlers.conversation
+    talk.policy = replace(talk.policy, allow=Allowlist.of(users=users))
     for user_id in users:
         world.fake.push_update(private_text("Transformer はなぜ学習が速い？", user_id=user_id))
     for user_id in users:
@@ -227,3 +229,21 @@ async def test_webhook_mode_checks_the_secret_token(sample_index, embedder, tmp_
         state.close()
         runtime.close()
         fake.stop()
+
+
+async def test_fifty_questions_from_ten_users_survive_connection_resets(world):
+    users = list(range(6000, 6010))
+    talk = world.bot.handlers.conversation
+    talk.policy = replace(talk.policy, allow=Allowlist.of(users=users))
+    # The endpoint closes every connection after its response and resets one in five.
+    world.fake.resets.arm(every=5, methods={"sendMessage", "editMessageText"})
+    for i in range(50):
+        question = f"Transformer はなぜ学習が速い？ ({i})"
+        world.fake.push_update(private_text(question, user_id=users[i % 10]))
+    for user_id in users:
+        answers = await final_messages(world, user_id, count=5, timeout=90)
+        assert len(answers) == 5
+        assert all("deep-dive_attention.md" in a["text"] for a in answers), [a["text"][-300:] for a in answers]
+        texts = [m["text"] for m in world.fake.messages(user_id)]
+        assert not APOLOGIES & set(texts), texts
+    assert len(world.fake.resets.dropped) >= 20

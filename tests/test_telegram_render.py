@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.answers import Answer, Citation
-from bot.platforms.telegram.render import answer_html, plain, split_html, to_html
+from bot.platforms.dialects.telegram_html import answer_html, plain, split_html, to_html
 from tests.servers.telegram_html import visible_text
 
 

@@ -10,12 +10,12 @@ from typing import Annotated, TypeVar
 
 import typer
 
+from bot.app.compose import Runtime, build_runtime
+from bot.app.settings import Settings
 from bot.cli.common import DataOpt, JsonOpt, err, load_settings, out, require_index
 from bot.cli.console import print_answer, print_summary, stream_answer
-from bot.config import Settings
 from bot.core.answers import Summary, Turn
 from bot.core.text import language_of
-from bot.wiring import Runtime, build_runtime
 
 T = TypeVar("T")
 Question = Annotated[str, typer.Argument(help="Your question, in Japanese or English.")]

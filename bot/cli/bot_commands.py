@@ -10,11 +10,11 @@ from typing import Annotated
 
 import typer
 
+from bot.app.parts import Parts, build_parts
+from bot.app.serve import Service, run_services
+from bot.app.settings import Settings
 from bot.cli.common import DataOpt, JsonOpt, err, load_settings, out, require_index
-from bot.config import Settings
 from bot.core.digest import Digest
-from bot.service import Service, run_services
-from bot.services import Parts, build_parts
 
 NOT_CONFIGURED = {
     "slack": "set NOTESBOT_SLACK_BOT_TOKEN and NOTESBOT_SLACK_APP_TOKEN (Socket Mode) or "

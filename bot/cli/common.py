@@ -10,8 +10,8 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
-from bot.config import Settings
-from bot.logs import setup_logging
+from bot.app.settings import Settings
+from bot.ops.logs import setup_logging
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -37,7 +37,7 @@ def load_settings(
             name = "NOTESBOT_" + "_".join(str(part) for part in problem["loc"]).upper()
             err.print(f"[red]bad setting {name}:[/] {problem['msg']}", highlight=False)
         raise typer.Exit(2) from None
-    setup_logging(settings, level=log_level)
+    setup_logging(settings.secrets(), as_json=settings.log_format == "json", level=log_level)
     return settings
 
 

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from bot.app.compose import Runtime
 from bot.cli.answer_commands import run_in_loop, runtime_for
 from bot.cli.common import DataOpt, JsonOpt, err, out
 from bot.cli.console import print_eval
@@ -16,7 +17,6 @@ from bot.core.answer_eval import AnswerReport, judge, select, states
 from bot.core.answers import Answer
 from bot.core.evaluation import EvalCase, EvalFileError, evaluate, load_cases
 from bot.core.models import Chunk, Hit
-from bot.wiring import Runtime
 
 
 def register(app: typer.Typer) -> None:

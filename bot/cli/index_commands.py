@@ -9,10 +9,10 @@ from typing import Annotated
 
 import typer
 
+from bot.app.compose import IndexBusy, make_ingestor, make_searcher, open_index, writer_lock
 from bot.cli.common import DataOpt, JsonOpt, NotesOpt, err, load_settings, out, require_index
 from bot.core.catalog import build_catalog, paper_to_json
 from bot.core.models import Hit
-from bot.wiring import IndexBusy, make_ingestor, make_searcher, open_index, writer_lock
 from ingest.pipeline import IngestReport, VectorIndexBroken
 from ingest.progress import make_progress
 

@@ -8,9 +8,9 @@ import json
 import typer
 from rich.table import Table
 
+from bot.app.diagnose import run_checks
 from bot.cli.common import DataOpt, JsonOpt, NotesOpt, load_settings, out
-from bot.doctor import run_checks
-from bot.logs import MaskingFormatter, secrets_of
+from bot.ops.logs import MaskingFormatter
 
 _STYLE = {"ok": "green", "warn": "yellow", "fail": "bold red", "skip": "dim"}
 
@@ -23,7 +23,7 @@ def doctor(notes_dir: NotesOpt = None, data_dir: DataOpt = None, as_json: JsonOp
     """Check settings, notes, index consistency, embedder, LLM, Slack and Telegram."""
     settings = load_settings(notes_dir, data_dir)
     checks = asyncio.run(run_checks(settings))
-    masker = MaskingFormatter(secrets_of(settings), as_json=False)
+    masker = MaskingFormatter(settings.secrets(), as_json=False)
     if as_json:
         rows = [{"check": c.name, "status": c.status, "detail": c.detail} for c in checks]
         print(masker.mask(json.dumps(rows, ensure_ascii=False, indent=2)))

@@ -128,7 +128,14 @@ def _innermost(spans: list[PaperSpan], line: int) -> PaperSpan | None:
     return best
 
 
-def _append(sections, path, span, piece: Piece, *, separate: bool) -> None:
+def _append(
+    sections: list[Section],
+    path: tuple[str, ...],
+    span: PaperSpan | None,
+    piece: Piece,
+    *,
+    separate: bool,
+) -> None:
     last = sections[-1] if sections else None
     if not separate and last is not None and last.heading == path and last.span == span:
         sections[-1] = Section(path, span, (*last.pieces, piece))

@@ -81,9 +81,11 @@ def load_cases(lines: Iterable[str]) -> list[EvalCase]:
 
 def _turn(data: dict[str, str]) -> Turn:
     role = data["role"]
-    if role not in ("user", "assistant"):
-        raise ValueError(f"history role must be user or assistant, not {role!r}")
-    return Turn(role, str(data["text"]))
+    if role == "user":
+        return Turn("user", str(data["text"]))
+    if role == "assistant":
+        return Turn("assistant", str(data["text"]))
+    raise ValueError(f"history role must be user or assistant, not {role!r}")
 
 
 def is_hit(case: EvalCase, hit: Hit) -> bool:

@@ -7,7 +7,7 @@ when the question is about several.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -117,10 +117,10 @@ def agreed(hits: Sequence[Hit], papers: Sequence[Paper]) -> Focus:
     top = list(hits[:_TOP])
     if not top:
         return Focus()
-    votes: Counter[str] = Counter()
+    votes: defaultdict[str, float] = defaultdict(float)
     for hit in top:
         votes[_owner(hit.chunk)] += 1.0 / hit.rank
-    owner, weight = votes.most_common(1)[0]
+    owner, weight = max(votes.items(), key=lambda item: item[1])
     if owner != _owner(top[0].chunk) or weight < _AGREEMENT * sum(votes.values()):
         return Focus()
     chunk = top[0].chunk
@@ -141,10 +141,10 @@ def session_focus(
             return Focus(source=dated[0])
     if not _SESSION.search(question) or not hits:
         return Focus()
-    votes: Counter[str] = Counter()
+    votes: defaultdict[str, float] = defaultdict(float)
     for hit in hits[:_TOP]:
         votes[hit.chunk.source] += 1.0 / hit.rank
-    source, weight = votes.most_common(1)[0]
+    source, weight = max(votes.items(), key=lambda item: item[1])
     return Focus(source=source) if weight >= _AGREEMENT * sum(votes.values()) else Focus()
 
 

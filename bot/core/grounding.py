@@ -51,8 +51,8 @@ def check_grounding(
     # none, and an English sentence over Japanese notes is judged by its facts only.
     cited_sentences = [_CITATION.sub(" ", s) for s in sentences(text) if _CITATION.search(s)]
     judged = [s for s in cited_sentences if is_japanese(s) or not is_japanese(source)]
-    scored = [_overlap(_URL.sub(" ", s), known, tokenize) for s in judged]
-    scored = [share for share in scored if share is not None]
+    overlaps = [_overlap(_URL.sub(" ", s), known, tokenize) for s in judged]
+    scored = [share for share in overlaps if share is not None]
     if scored and sum(share >= MIN_OVERLAP for share in scored) < MIN_SUPPORTED * len(scored):
         return Grounding(False, "most sentences share too little with the passages")
     return Grounding(True)

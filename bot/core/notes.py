@@ -31,10 +31,12 @@ def content_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def parse_note(source: str, text: str, *, options: ChunkingOptions, digest: str) -> ParsedNote:
+def parse_note(
+    source: str, text: str, *, options: ChunkingOptions, content_hash: str
+) -> ParsedNote:
     """Split ``text`` (the note at relative path ``source``) into cited-ready chunks and papers.
 
-    ``digest`` (the file's content hash) goes into chunk ids, so ids are stable for unchanged
+    ``content_hash`` (of the file's bytes) goes into chunk ids, so ids are stable for unchanged
     content and a re-run after a crash writes the same ids again instead of duplicates.
     """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -45,7 +47,7 @@ def parse_note(source: str, text: str, *, options: ChunkingOptions, digest: str)
     blocks = split_blocks_at(blocks, cut_lines)
     paths = heading_paths(blocks)
     chunks: list[Chunk] = []
-    prefix = f"{hashlib.blake2b(source.encode(), digest_size=6).hexdigest()}-{digest[:12]}"
+    prefix = f"{hashlib.blake2b(source.encode(), digest_size=6).hexdigest()}-{content_hash[:12]}"
     for section in sections_of(blocks, paths, found.spans, lines, options.max_chars):
         heading = " > ".join(section.heading)
         for piece in pack(section.pieces, max_chars=options.max_chars, min_chars=options.min_chars):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal, overload
 
 from bot.core.text import strip_emphasis
 
@@ -24,7 +25,11 @@ class EntryFields:
     year: int | None
 
 
-def clean_title(raw: str, *, with_authors: bool = False):
+@overload
+def clean_title(raw: str, *, with_authors: Literal[False] = False) -> str: ...
+@overload
+def clean_title(raw: str, *, with_authors: Literal[True]) -> tuple[str, str | None]: ...
+def clean_title(raw: str, *, with_authors: bool = False) -> str | tuple[str, str | None]:
     """Strip emphasis and trailing ``(Author et al.)``; optionally return the authors too."""
     text = strip_emphasis(raw).strip()
     authors = None

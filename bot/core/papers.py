@@ -37,6 +37,7 @@ _HEADING_VENUE = re.compile(
     r"^(?P<title>.+?)\s+[—–]\s+(?P<venue>.*\b(?:19|20)\d{2}\b.*)$"  # Title — Venue, Year
     r"|^(?P<title2>.+),\s*(?P<venue2>[^,]*\b(?:19|20)\d{2}\b[^,]*)$"  # Title, Venue Year
 )
+_Paths = list[tuple[str, ...]]  # each block's heading path
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +76,9 @@ def _section_end(blocks: list[Block], index: int, total_lines: int) -> int:
     return total_lines
 
 
-def _deep_dives(source, lines, blocks, paths, found: NotePapers) -> None:
+def _deep_dives(
+    source: str, lines: list[str], blocks: list[Block], paths: _Paths, found: NotePapers
+) -> None:
     for i, block in enumerate(blocks):
         if block.kind != "heading" or block.level > 2:
             continue
@@ -103,7 +106,9 @@ def _leading_link(lines: list[str], blocks: list[Block], index: int) -> str | No
     return None
 
 
-def _tweet(lines, blocks, inner: list[tuple[int, Block]], end: int) -> str | None:
+def _tweet(
+    lines: list[str], blocks: list[Block], inner: list[tuple[int, Block]], end: int
+) -> str | None:
     for j, block in inner:
         if block.kind == "heading" and _TWEET_HEADING.search(block.title):
             section_end = min(_section_end(blocks, j, len(lines)), end)
@@ -116,7 +121,9 @@ def _tweet(lines, blocks, inner: list[tuple[int, Block]], end: int) -> str | Non
     return None
 
 
-def _first_paragraph(lines, inner: list[tuple[int, Block]], *, skip_link: bool) -> str | None:
+def _first_paragraph(
+    lines: list[str], inner: list[tuple[int, Block]], *, skip_link: bool
+) -> str | None:
     for _, block in inner:
         if block.kind != "paragraph":
             continue
@@ -127,7 +134,9 @@ def _first_paragraph(lines, inner: list[tuple[int, Block]], *, skip_link: bool) 
     return None
 
 
-def _tables(source, lines, blocks, paths, found: NotePapers) -> None:
+def _tables(
+    source: str, lines: list[str], blocks: list[Block], paths: _Paths, found: NotePapers
+) -> None:
     for i, block in enumerate(blocks):
         if block.kind != "table":
             continue
@@ -142,10 +151,10 @@ def _tables(source, lines, blocks, paths, found: NotePapers) -> None:
         summary_col = _column(header, _SUMMARY_COL)
         heading = " > ".join(paths[i])
         for offset, line in enumerate(lines[block.start : block.end]):
-            cells = table_rows([line])
-            if not cells or cells[0] == header or len(cells[0]) <= title_col:
+            line_rows = table_rows([line])
+            if not line_rows or line_rows[0] == header or len(line_rows[0]) <= title_col:
                 continue
-            cells = cells[0]
+            cells = line_rows[0]
             title, authors = clean_title(cells[title_col], with_authors=True)
             if not title or title.startswith("…") or not re.search(r"[A-Za-z]", title):
                 continue
@@ -159,7 +168,9 @@ def _tables(source, lines, blocks, paths, found: NotePapers) -> None:
             found.spans.append(PaperSpan(line_no, line_no + 1, title))
 
 
-def _column(header: list[str], pattern: re.Pattern[str], exclude=None) -> int | None:
+def _column(
+    header: list[str], pattern: re.Pattern[str], exclude: re.Pattern[str] | None = None
+) -> int | None:
     for index, cell in enumerate(header):
         if pattern.search(cell) and not (exclude and exclude.search(cell)):
             return index
@@ -170,7 +181,9 @@ def _cell(cells: list[str], index: int | None) -> str:
     return cells[index] if index is not None and index < len(cells) else ""
 
 
-def _headings_and_items(source, lines, blocks, paths, found: NotePapers) -> None:
+def _headings_and_items(
+    source: str, lines: list[str], blocks: list[Block], paths: _Paths, found: NotePapers
+) -> None:
     for i, block in enumerate(blocks):
         parents = paths[i][:-1] if block.kind == "heading" else paths[i]
         if not parents or not _PAPERS_HEADING.search(parents[-1]):
@@ -189,7 +202,9 @@ def _headings_and_items(source, lines, blocks, paths, found: NotePapers) -> None
             _list_items(source, lines, block, heading, found)
 
 
-def _list_items(source: str, lines: list[str], block: Block, heading: str, found) -> None:
+def _list_items(
+    source: str, lines: list[str], block: Block, heading: str, found: NotePapers
+) -> None:
     starts = [n for n in range(block.start, block.end) if _ITEM.match(lines[n])]
     for n, next_start in zip(starts, [*starts[1:], block.end], strict=False):
         m = _ITEM.match(lines[n])

@@ -60,6 +60,10 @@ _PHRASES: dict[str, dict[Lang, str]] = {
         "ja": "質問が続いています。{seconds} 秒ほど待ってからもう一度どうぞ。",
         "en": "That is a lot of questions at once. Please try again in {seconds} s.",
     },
+    "undelivered": {
+        "ja": "回答はできましたが、送信に失敗しました。もう一度質問してください。",
+        "en": "The answer was ready but could not be delivered. Please ask again.",
+    },
     "apology": {
         "ja": "すみません、回答の途中でエラーが起きました。もう一度試してください。",
         "en": "Sorry, something went wrong while answering. Please try again.",

@@ -94,7 +94,9 @@ def table_rows(lines: list[str]) -> list[list[str]]:
 
 
 def _split_cells(body: str) -> list[str]:
-    cells, current, escaped = [], [], False
+    cells: list[str] = []
+    current: list[str] = []
+    escaped = False
     for ch in body:
         if ch == "|" and not escaped:
             cells.append("".join(current))

@@ -185,6 +185,6 @@ def _notes_text(paper: Paper, passages: list[Chunk]) -> str:
 
 def _unquote(text: str) -> str:
     pairs = ('""', "「」", "『』", "“”", "''")
-    while len(text) >= 2 and any(text[0] == a and text[-1] == b for a, b in pairs):
+    while len(text) >= 2 and text[0] + text[-1] in pairs:
         text = text[1:-1].strip()
     return text

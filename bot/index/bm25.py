@@ -8,7 +8,7 @@ import shutil
 import time
 from pathlib import Path
 
-import bm25s
+import bm25s  # type: ignore[import-untyped]  # no stubs or py.typed
 import numpy as np
 
 _POINTER = "bm25.current"
@@ -21,7 +21,9 @@ class BM25Index:
         self._model = model
 
     @classmethod
-    def build(cls, ids: list[str], tokens: list[list[str]], *, k1: float, b: float, stamp: str):
+    def build(
+        cls, ids: list[str], tokens: list[list[str]], *, k1: float, b: float, stamp: str
+    ) -> BM25Index:
         model = bm25s.BM25(k1=k1, b=b)
         if ids:
             model.index(tokens, show_progress=False)

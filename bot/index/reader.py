@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from bot.core.catalog import build_catalog
 from bot.core.glossary import mine_pairs
@@ -22,6 +22,20 @@ T = TypeVar("T")
 _ROLE_SAMPLE = 20_000  # passages read to learn which words each section uses
 
 
+class _PerVersion(Generic[T]):
+    """A value built once per index version (an ingest that committed something new rebuilds
+    it): the catalog, the role model, the note titles and the glossary are read per question."""
+
+    def __init__(self, build: Callable[[], T]) -> None:
+        self._build = build
+        self._cached: tuple[tuple[int, int], T] | None = None
+
+    def get(self, version: tuple[int, int]) -> T:
+        if self._cached is None or self._cached[0] != version:
+            self._cached = (version, self._build())
+        return self._cached[1]
+
+
 class IndexReader:
     """Implements ``bot.core.retrieval.NotesIndex`` over a Searcher and the chunk store."""
 
@@ -29,7 +43,14 @@ class IndexReader:
         self._searcher = searcher
         self._store = store
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notes-index")
-        self._derived: dict[str, tuple[tuple[int, int], object]] = {}
+        self._catalog = _PerVersion(
+            lambda: build_catalog(self._store.mentions(), self._store.first_seen())
+        )
+        self._glossary_pairs = _PerVersion(lambda: mine_pairs(self._store.bodies()))
+        self._titles = _PerVersion(self._store.note_titles)
+        self._roles = _PerVersion(
+            lambda: RoleModel(count_roles(self._store.headings_and_tokens(_ROLE_SAMPLE)))
+        )
 
     async def search(self, query: str, k: int) -> list[Hit]:
         return await self._run(self._searcher.search, query, k)
@@ -64,32 +85,17 @@ class IndexReader:
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
 
-    def _per_version(self, name: str, build: Callable[[], T]) -> T:
-        """Built once per index version (an ingest that committed something new rebuilds it):
-        the catalog, the role model, the note titles and the glossary are read per question."""
-        version = self._store.catalog_version()
-        cached = self._derived.get(name)
-        if cached is None or cached[0] != version:
-            cached = (version, build())
-            self._derived[name] = cached
-        return cached[1]  # type: ignore[no-any-return]
-
     def _papers(self) -> list[Paper]:
-        return self._per_version(
-            "papers", lambda: build_catalog(self._store.mentions(), self._store.first_seen())
-        )
+        return self._catalog.get(self._store.catalog_version())
 
     def _glossary(self) -> dict[str, str]:
-        return self._per_version("glossary", lambda: mine_pairs(self._store.bodies()))
+        return self._glossary_pairs.get(self._store.catalog_version())
 
     def _note_titles(self) -> dict[str, str]:
-        return self._per_version("note_titles", self._store.note_titles)
+        return self._titles.get(self._store.catalog_version())
 
     def _role_model(self) -> RoleModel:
-        return self._per_version(
-            "roles",
-            lambda: RoleModel(count_roles(self._store.headings_and_tokens(_ROLE_SAMPLE))),
-        )
+        return self._roles.get(self._store.catalog_version())
 
     async def _run(self, func: Callable[..., T], *args: object) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._executor, func, *args)

@@ -7,17 +7,19 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
+from types import TracebackType
+from typing import Any
 
 from bot.core.models import Chunk, PaperMention, SourceRef
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files(
-    source TEXT PRIMARY KEY, digest TEXT NOT NULL, size INTEGER NOT NULL,
+    source TEXT PRIMARY KEY, content_hash TEXT NOT NULL, size INTEGER NOT NULL,
     encoding TEXT, indexed_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS chunks(
     id TEXT PRIMARY KEY, source TEXT NOT NULL, ord INTEGER NOT NULL, heading TEXT NOT NULL,
@@ -35,13 +37,14 @@ class NotesStore:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         # One worker thread at a time uses the connection (see bot.index.reader), not the creator.
-        self._db = sqlite3.connect(
-            path, timeout=30, isolation_level=None, check_same_thread=False
-        )
+        self._db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         # Search reads ~100 random chunk rows per query: map the file instead of read() calls.
         self._db.execute("PRAGMA mmap_size=268435456")
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(files)")}
+        if "digest" in columns:  # indexes built before the rename keep working
+            self._db.execute("ALTER TABLE files RENAME COLUMN digest TO content_hash")
         self._db.executescript(_SCHEMA)
 
     def close(self) -> None:
@@ -61,8 +64,8 @@ class NotesStore:
         return int(self.get_meta("generation") or 0)
 
     # --- manifest ---
-    def file_digests(self) -> dict[str, str]:
-        return dict(self._db.execute("SELECT source, digest FROM files"))
+    def file_hashes(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT source, content_hash FROM files"))
 
     def chunk_ids(self, source: str | None = None) -> list[str]:
         if source is None:
@@ -71,11 +74,13 @@ class NotesStore:
         return [row[0] for row in self._db.execute(query, (source,))]
 
     def count_chunks(self) -> int:
-        return self._db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+        return int(self._db.execute("SELECT count(*) FROM chunks").fetchone()[0])
 
     def replace_files(
         self,
-        notes: Iterable[tuple[dict, Sequence[Chunk], Sequence[list[str]], Sequence[PaperMention]]],
+        notes: Iterable[
+            tuple[Mapping[str, Any], Sequence[Chunk], Sequence[list[str]], Sequence[PaperMention]]
+        ],
     ) -> None:
         """Commit new versions of several files at once (chunks, tokens, mentions)."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
@@ -84,7 +89,7 @@ class NotesStore:
                 self._delete_source(file["source"])
                 self._db.execute(
                     "INSERT INTO files VALUES(?, ?, ?, ?, ?)",
-                    (file["source"], file["digest"], file["size"], file.get("encoding"), now),
+                    (file["source"], file["content_hash"], file["size"], file.get("encoding"), now),
                 )
                 self._db.executemany(
                     "INSERT INTO chunks VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -119,9 +124,9 @@ class NotesStore:
                 self._delete_source(source)
             self._bump()
 
-    def forget_digest(self, source: str) -> None:
+    def forget_hash(self, source: str) -> None:
         """Mark a file as needing re-indexing (its vectors went missing)."""
-        self._db.execute("UPDATE files SET digest='' WHERE source=?", (source,))
+        self._db.execute("UPDATE files SET content_hash='' WHERE source=?", (source,))
 
     def clear(self) -> None:
         with self._transaction():
@@ -136,7 +141,7 @@ class NotesStore:
     def _bump(self) -> None:
         self.set_meta("generation", str(self.generation + 1))
 
-    def _transaction(self):
+    def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
 
     # --- read side ---
@@ -236,5 +241,10 @@ class _Transaction:
     def __enter__(self) -> None:
         self._db.execute("BEGIN IMMEDIATE")
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")

@@ -4,41 +4,24 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
-
-import chromadb
-import httpx
-from chromadb.config import Settings as ChromaSettings
 
 from bot.core.models import Chunk
 
 if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from chromadb.api.types import PyEmbedding
+    from llama_index.core.schema import BaseNode
     from llama_index.vector_stores.chroma import ChromaVectorStore
 
 log = logging.getLogger(__name__)
 _GET_PAGE = 5_000
 
 
-def connect_chroma(
-    *, data_dir: Path, host: str | None, port: int, timeout: float
-) -> chromadb.ClientAPI:
-    """Embedded PersistentClient by default; HttpClient when a server host is configured."""
-    settings = ChromaSettings(anonymized_telemetry=False)
-    if not host:
-        return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=settings)
-    client = chromadb.HttpClient(host=host, port=port, settings=settings)
-    # chromadb's HTTP client is built with timeout=None; a bot must not hang on a dead server.
-    session = getattr(getattr(client, "_server", None), "_session", None)
-    if isinstance(session, httpx.Client):
-        session.timeout = httpx.Timeout(timeout)
-    return client
-
-
 class ChromaVectors:
     """Chunk vectors + metadata; ids are chunk ids, so writes after a crash are idempotent."""
 
-    def __init__(self, *, client: chromadb.ClientAPI, collection: str) -> None:
+    def __init__(self, *, client: ClientAPI, collection: str) -> None:
         self._client = client
         self._name = collection
         self._open()
@@ -62,7 +45,7 @@ class ChromaVectors:
     def add(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
         from llama_index.core.schema import TextNode
 
-        nodes = [
+        nodes: list[BaseNode] = [
             TextNode(
                 id_=chunk.id,
                 text=chunk.text,
@@ -89,12 +72,15 @@ class ChromaVectors:
         """Top ``n`` (chunk id, cosine similarity); read straight from the collection (hot path)."""
         if n <= 0 or self.count() == 0:
             return []
+        queries: list[PyEmbedding] = [list(vector)]
         result = self._collection.query(
-            query_embeddings=[list(vector)], n_results=n, include=["distances"]
+            query_embeddings=queries, n_results=n, include=["distances"]
         )
+        distances = result["distances"]
+        assert distances is not None  # included above
         return [
             (chunk_id, 1.0 - float(distance))
-            for chunk_id, distance in zip(result["ids"][0], result["distances"][0], strict=True)
+            for chunk_id, distance in zip(result["ids"][0], distances[0], strict=True)
         ]
 
     def all_ids(self) -> set[str]:
@@ -116,7 +102,9 @@ class ChromaVectors:
             if self.count() == 0:
                 return None
             stored = self._collection.get(limit=1, include=["embeddings"])
-            vector = list(stored["embeddings"][0])
+            embeddings = stored["embeddings"]
+            assert embeddings is not None  # included above
+            vector = list(embeddings[0])
             found = self.query(vector, 1)
         except Exception as exc:
             return f"{exc.__class__.__name__}: {str(exc)[-160:]}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import random
 import threading
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -75,3 +76,44 @@ async def _cancel_the_rest() -> None:
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
+
+
+class Resets:
+    """Wire faults of a flaky network between the bot and the platform: one in ``every``
+    requests to ``methods`` (at random, seeded) has its connection dropped before it is
+    handled (so the write did not happen); with ``close_after`` every response closes its
+    connection."""
+
+    def __init__(self) -> None:
+        self.every = 0
+        self.methods: frozenset[str] = frozenset()
+        self.close_after = False
+        self.dropped: list[str] = []
+        self._random = random.Random(5)
+        self._lock = threading.Lock()
+
+    def arm(self, *, every: int, methods: set[str], close_after: bool = True) -> None:
+        with self._lock:
+            self.every, self.methods, self.close_after = every, frozenset(methods), close_after
+
+    def _due(self, method: str) -> bool:
+        with self._lock:
+            if not self.every or method not in self.methods:
+                return False
+            if self._random.random() >= 1 / self.every:
+                return False
+            self.dropped.append(method)
+            return True
+
+    @web.middleware
+    async def middleware(
+        self, request: web.Request, handler: Callable[[web.Request], Any]
+    ) -> web.StreamResponse:
+        method = request.match_info.get("method", "")
+        if self._due(method) and request.transport is not None:
+            request.transport.abort()  # the client sees a reset / server disconnect
+            return web.Response(status=500)
+        response: web.StreamResponse = await handler(request)
+        if self.close_after:
+            response.force_close()
+        return response

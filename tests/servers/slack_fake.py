@@ -18,7 +18,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from tests.servers.base import ThreadedServer
+from tests.servers.base import Resets, ThreadedServer
 
 BOT_USER, BOT_ID, TEAM = "UBOT", "BBOT", "T0001"
 
@@ -48,7 +48,8 @@ class FakeSlack:
         self._sockets: list[web.WebSocketResponse] = []
         self._ts = itertools.count(1)
         self._lock = threading.Lock()
-        app = web.Application()
+        self.resets = Resets()
+        app = web.Application(middlewares=[self.resets.middleware])
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)  # slack_sdk GETs some reads
         app.router.add_get("/link/", self._socket)

@@ -18,7 +18,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.servers.base import ThreadedServer
+from tests.servers.base import Resets, ThreadedServer
 from tests.servers.telegram_html import HtmlError, visible_text
 
 BOT = {"id": 9000, "is_bot": True, "first_name": "Notes", "username": "notes_test_bot"}
@@ -42,7 +42,8 @@ class FakeTelegram:
         self._fails: dict[str, list[dict[str, Any]]] = {}
         self._lock = threading.Lock()
         self._new_update: asyncio.Event | None = None
-        app = web.Application()
+        self.resets = Resets()
+        app = web.Application(middlewares=[self.resets.middleware])
         app.router.add_route("*", "/bot{token}/{method}", self._api)
         self.server = ThreadedServer(app)
 

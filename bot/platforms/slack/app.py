@@ -3,90 +3,32 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
-from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.config import Settings
 from bot.core.answers import Lang
-from bot.core.assistant import Assistant
 from bot.core.digest import Digest
 from bot.core.phrases import phrase
-from bot.digest_service import DigestPlanner
-from bot.platforms.policy import BotPolicy
-from bot.platforms.relay import EditBudget
-from bot.platforms.slack.blocks import FEEDBACK_DOWN, FEEDBACK_UP, digest_blocks
+from bot.platforms.dialects.slack_blocks import FEEDBACK_DOWN, FEEDBACK_UP, digest_blocks
 from bot.platforms.slack.commands import SlackCommands
-from bot.platforms.slack.handlers import SlackConversation
-from bot.state import StateStore
+from bot.platforms.slack.handlers import SlackEvents
 
 log = logging.getLogger(__name__)
-# chat.update is Tier 3 (~50 calls a minute): drafts share that budget, final answers don't.
-DRAFT_EDITS_PER_MINUTE = 40
-
-
-def build_slack(
-    settings: Settings,
-    *,
-    assistant: Assistant,
-    state: StateStore,
-    digests: DigestPlanner | None = None,
-) -> SlackBot:
-    assert settings.slack_bot_token is not None
-    client = AsyncWebClient(
-        token=settings.slack_bot_token.get_secret_value(),
-        base_url=settings.slack_api_url or AsyncWebClient.BASE_URL,
-        timeout=int(settings.slack_timeout),
-    )
-    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=3))
-    secret = settings.slack_signing_secret
-    http = settings.slack_app_token is None
-    app = AsyncApp(
-        client=client,
-        # Explicit, so Bolt never reads SLACK_* from the environment behind our back.
-        signing_secret=secret.get_secret_value() if secret else "",
-        request_verification_enabled=http,
-        process_before_response=False,  # ack first, answer after
-    )
-    policy = BotPolicy.from_settings(
-        settings, users=settings.slack_allowed_users, chats=settings.slack_allowed_channels
-    )
-    conversation = SlackConversation(
-        assistant=assistant,
-        state=state,
-        client=client,
-        policy=policy,
-        budget=EditBudget(per_minute=DRAFT_EDITS_PER_MINUTE),
-    )
-    commands = SlackCommands(
-        conversation=conversation,
-        assistant=assistant,
-        state=state,
-        digests=digests,
-        digest_lang=settings.summary_language,
-    )
-    register(app, conversation, commands, settings)
-    app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else None
-    http_at = (settings.slack_http_host, settings.slack_http_port, settings.slack_http_path)
-    return SlackBot(
-        app=app, client=client, conversation=conversation, app_token=app_token, http=http_at,
-        digest_lang=settings.summary_language,
-    )
 
 
 def register(
-    app: AsyncApp, conversation: SlackConversation, commands: SlackCommands, settings: Settings
+    app: AsyncApp, events: SlackEvents, commands: SlackCommands, names: Mapping[str, str]
 ) -> None:
-    app.event("app_mention")(conversation.on_mention)
-    app.event("message")(conversation.on_message)
-    app.command(settings.slack_command_ask)(commands.on_ask)
-    app.command(settings.slack_command_paper)(commands.on_paper)
-    app.command(settings.slack_command_search)(commands.on_search)
-    app.command(settings.slack_command_digest)(commands.on_digest)
+    """``names``: the manifest's slash command for each of ask, paper, search and digest."""
+    app.event("app_mention")(events.on_mention)
+    app.event("message")(events.on_message)
+    for key in ("ask", "paper", "search", "digest"):
+        app.command(names[key])(getattr(commands, f"on_{key}"))
     app.action(FEEDBACK_UP)(commands.on_feedback)
     app.action(FEEDBACK_DOWN)(commands.on_feedback)
 
@@ -103,13 +45,14 @@ class SlackBot:
         *,
         app: AsyncApp,
         client: AsyncWebClient,
-        conversation: SlackConversation,
+        events: SlackEvents,
         app_token: str | None,
         http: tuple[str, int, str],
         digest_lang: Lang = "ja",
     ) -> None:
         self.app = app
-        self.conversation = conversation
+        self.events = events
+        self.conversation = events.conversation
         self._client = client
         self._app_token = app_token
         self._http = http
@@ -121,7 +64,7 @@ class SlackBot:
 
     async def start(self) -> None:
         auth = await self._client.auth_test()  # fails fast on a bad token; who "we" are
-        self.conversation.bot_user, self.conversation.bot_id = auth["user_id"], auth.get("bot_id")
+        self.events.bot_user, self.events.bot_id = auth["user_id"], auth.get("bot_id")
         if self._app_token:
             self._socket = AsyncSocketModeHandler(self.app, self._app_token)
             await self._socket.connect_async()

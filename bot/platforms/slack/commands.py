@@ -1,4 +1,7 @@
-"""Slack slash commands (/ask, /paper, /notes-search, /digest) and the feedback buttons."""
+"""Slack slash commands (/ask, /paper, /notes-search, /digest) and the feedback buttons.
+
+Commands ack at once (Slack waits 3 s at most); a refusal goes in the ack, privately.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +15,8 @@ from bot.core.answers import Lang
 from bot.core.assistant import Assistant
 from bot.core.phrases import phrase
 from bot.core.text import language_of
-from bot.digest_service import DigestPlanner
-from bot.platforms.slack.blocks import (
+from bot.platforms.conversation import Asker
+from bot.platforms.dialects.slack_blocks import (
     FEEDBACK_UP,
     answer_messages,
     digest_blocks,
@@ -21,56 +24,43 @@ from bot.platforms.slack.blocks import (
     plain_fallback,
     summary_blocks,
 )
-from bot.platforms.slack.handlers import Ack, SlackConversation, Where, slack_error
-from bot.platforms.slack.translate import clean_question
-from bot.state import StateStore
+from bot.platforms.dialects.slack_text import clean_question
+from bot.platforms.slack.handlers import Ack, SlackEvents, SlackOutlet, slack_error
 
 log = logging.getLogger(__name__)
 
 
 class SlackCommands:
-    """Commands ack at once (Slack waits 3 s at most) and refuse privately, in the ack."""
-
-    def __init__(
-        self,
-        *,
-        conversation: SlackConversation,
-        assistant: Assistant,
-        state: StateStore,
-        digests: DigestPlanner | None = None,
-        digest_lang: Lang = "ja",
-    ) -> None:
-        self._talk = conversation
+    def __init__(self, *, events: SlackEvents, assistant: Assistant, digest_lang: Lang) -> None:
+        self._events = events
+        self._talk = events.conversation
         self._assistant = assistant
-        self._state = state
-        self._digests = digests
         self._digest_lang = digest_lang
 
-    # --- slash commands ---
     async def on_ask(self, ack: Ack, command: dict[str, Any]) -> None:
-        where, question = self._command(command)
-        if not await self._ack(ack, command, where, question, "usage_ask"):
+        asker, question = self._asker(command)
+        if not await self._ack(ack, command, asker, question, "usage_ask"):
             return
+        client = self._events.client
         try:
-            posted = await self._talk.client.chat_postMessage(
-                channel=where.channel, text=f"<@{where.user}>: {question}",
+            posted = await client.chat_postMessage(
+                channel=asker.chat, text=f"<@{asker.user}>: {question}",
                 unfurl_links=False, unfurl_media=False,
             )
         except SlackApiError as exc:  # not in the channel: answer privately, without streaming
-            log.info("/ask cannot post in %s: %s", where.channel, slack_error(exc))
-            await self._respond_privately(command, where, question)
+            log.info("/ask cannot post in %s: %s", asker.chat, slack_error(exc))
+            await self._respond_privately(command, asker, question)
             return
-        thread = Where(where.channel, posted["ts"], where.user, where.lang, False)
-        await self._talk.answer(thread, question, [])
+        outlet = SlackOutlet(client, asker.chat, posted["ts"])
+        await self._talk.answer(asker, question, outlet, thread=posted["ts"])
 
     async def on_paper(self, ack: Ack, command: dict[str, Any], respond: Ack) -> None:
-        where, query = self._command(command)
-        if not await self._ack(ack, command, where, query, "usage_paper"):
+        asker, query = self._asker(command)
+        if not await self._ack(ack, command, asker, query, "usage_paper"):
             return
-        summary = await self._assistant.summarize(query)
-        if summary is None:
-            text = await self._assistant.no_paper(query, where.lang)
-            await respond(text=text, response_type="ephemeral")
+        summary = await self._talk.summary(query, asker.lang)
+        if isinstance(summary, str):
+            await respond(text=summary, response_type="ephemeral")
             return
         await respond(
             blocks=summary_blocks(summary), text=f"{summary.paper}\n{summary.text}",
@@ -78,67 +68,51 @@ class SlackCommands:
         )
 
     async def on_search(self, ack: Ack, command: dict[str, Any], respond: Ack) -> None:
-        where, query = self._command(command)
-        if await self._ack(ack, command, where, query, "usage_search"):
+        asker, query = self._asker(command)
+        if await self._ack(ack, command, asker, query, "usage_search"):
             hits = await self._assistant.search(query, 5)
-            await respond(
-                blocks=hits_blocks(hits, where.lang), text=query, response_type="ephemeral"
-            )
+            blocks = hits_blocks(hits, asker.lang)
+            await respond(blocks=blocks, text=query, response_type="ephemeral")
 
     async def on_digest(self, ack: Ack, command: dict[str, Any], respond: Ack) -> None:
         """``/digest`` shows today's digest; ``subscribe``/``unsubscribe`` the channel."""
-        where, action = self._command(command)
-        if not await self._ack(ack, command, where, action or "show", "usage_ask"):
+        asker, action = self._asker(command)
+        if not await self._ack(ack, command, asker, action or "show", "usage_ask"):
             return
         if action.lower() in ("subscribe", "unsubscribe"):
-            subscribe = action.lower() == "subscribe"
-            change = self._state.subscribe if subscribe else self._state.unsubscribe
-            change("slack", where.channel)
-            text = phrase("subscribed" if subscribe else "unsubscribed", where.lang)
+            text = self._talk.subscribe(asker, action.lower() == "subscribe")
             await respond(text=text, response_type="ephemeral")
             return
-        if self._digests is not None:
-            digest = await self._digests.preview(f"slack:{where.channel}")
-            await respond(blocks=digest_blocks(digest, self._digest_lang), text=digest.period,
-                          response_type="ephemeral")
+        digest = await self._talk.digest(asker.chat)
+        blocks = digest_blocks(digest, self._digest_lang)
+        await respond(blocks=blocks, text=digest.period, response_type="ephemeral")
 
-    # --- buttons ---
     async def on_feedback(
         self, ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Ack
     ) -> None:
         await ack()
-        user = body["user"]["id"]
-        if not self._talk.policy.allow.allows(user, body.get("channel", {}).get("id")):
-            return
-        vote = "up" if action["action_id"] == FEEDBACK_UP else "down"
-        self._state.add_feedback("slack", action["value"], user, vote)
         lang = language_of(body.get("message", {}).get("text", ""))
-        thanks = phrase("feedback_thanks", lang)
-        await respond(text=thanks, response_type="ephemeral", replace_original=False)
+        asker = Asker(body["user"]["id"], body.get("channel", {}).get("id", ""), lang)
+        thanks = self._talk.vote(asker, action["value"], action["action_id"] == FEEDBACK_UP)
+        if thanks:
+            await respond(text=thanks, response_type="ephemeral", replace_original=False)
 
     async def _ack(
-        self, ack: Ack, command: dict[str, Any], where: Where, text: str, usage: str
+        self, ack: Ack, command: dict[str, Any], asker: Asker, text: str, usage: str
     ) -> bool:
-        """Ack at once (Slack waits 3 s at most); a refusal goes in the ack, privately."""
-        usage_text = phrase(usage, where.lang, command=command["command"])
-        refusal = self._talk.refusal(where, text, usage_text)
+        usage_text = phrase(usage, asker.lang, command=command["command"])
+        refusal = self._talk.refusal(asker, text, usage_text)
         await (ack(text=refusal) if refusal else ack())
         return refusal is None
 
-    def _command(self, command: dict[str, Any]) -> tuple[Where, str]:
-        text = clean_question(command.get("text", ""), self._talk.bot_user)
-        channel = command["channel_id"]
-        where = Where(channel, None, command["user_id"], language_of(text), channel[:1] == "D")
-        return where, text
+    def _asker(self, command: dict[str, Any]) -> tuple[Asker, str]:
+        text = clean_question(command.get("text", ""), self._events.bot_user)
+        return Asker(command["user_id"], command["channel_id"], language_of(text)), text
 
     async def _respond_privately(
-        self, command: dict[str, Any], where: Where, question: str
+        self, command: dict[str, Any], asker: Asker, question: str
     ) -> None:
         answer = await self._assistant.answer(question)
-        page = answer_messages(answer, feedback_ref=f"{where.channel}:private")[0]
+        page = answer_messages(answer, feedback_ref=f"{asker.chat}:private")[0]
         webhook = AsyncWebhookClient(command["response_url"])
-        await webhook.send(
-            text=plain_fallback(answer.text), blocks=page, response_type="ephemeral"
-        )
-
-
+        await webhook.send(text=plain_fallback(answer.text), blocks=page, response_type="ephemeral")

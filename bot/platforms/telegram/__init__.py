@@ -1,5 +1,5 @@
 """Telegram: a python-telegram-bot application for DMs, groups and commands."""
 
-from bot.platforms.telegram.app import TelegramBot, build_telegram
+from bot.platforms.telegram.app import Receiving, TelegramBot, register
 
-__all__ = ["TelegramBot", "build_telegram"]
+__all__ = ["Receiving", "TelegramBot", "register"]

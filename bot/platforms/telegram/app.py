@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from telegram import BotCommand, Update
-from telegram.ext import (
-    AIORateLimiter,
-    Application,
-    CommandHandler,
-    MessageHandler,
-    TypeHandler,
-    filters,
-)
+from telegram.ext import Application, CommandHandler, MessageHandler, TypeHandler, filters
 
-from bot.config import Settings
-from bot.core.assistant import Assistant
+from bot.core.answers import Lang
 from bot.core.digest import Digest
-from bot.digest_service import DigestPlanner
-from bot.platforms.policy import BotPolicy
+from bot.platforms.dialects.telegram_html import digest_html
 from bot.platforms.telegram.handlers import TelegramHandlers
-from bot.platforms.telegram.render import digest_html
-from bot.platforms.telegram.sender import ChatPacer, Sender
-from bot.state import StateStore
+from bot.platforms.telegram.sender import Sender
 
 log = logging.getLogger(__name__)
 COMMANDS = {  # name: (English, Japanese) descriptions, registered with setMyCommands
@@ -35,44 +25,6 @@ COMMANDS = {  # name: (English, Japanese) descriptions, registered with setMyCom
     "unsubscribe": ("Stop the daily digest here", "ダイジェストを止める"),
     "help": ("What I can do", "使い方"),
 }
-
-
-def build_telegram(
-    settings: Settings,
-    *,
-    assistant: Assistant,
-    state: StateStore,
-    digests: DigestPlanner | None = None,
-) -> TelegramBot:
-    assert settings.telegram_token is not None
-    timeout = settings.telegram_timeout
-    builder = (
-        Application.builder()
-        .token(settings.telegram_token.get_secret_value())
-        .concurrent_updates(True)  # one slow answer must not hold up the others
-        .rate_limiter(AIORateLimiter(max_retries=3))  # honours 429 retry_after
-        .connect_timeout(min(5.0, timeout))
-        .read_timeout(timeout)
-        .write_timeout(timeout)
-        .pool_timeout(timeout)
-        .get_updates_read_timeout(settings.telegram_poll_timeout + timeout)
-    )
-    if settings.telegram_base_url:  # PTB's base_url, e.g. http://localhost:8081/bot
-        builder = builder.base_url(settings.telegram_base_url)
-        if settings.telegram_base_url.rstrip("/").endswith("/bot"):
-            files = settings.telegram_base_url.rstrip("/").removesuffix("/bot") + "/file/bot"
-            builder = builder.base_file_url(files)
-    application = builder.build()
-    policy = BotPolicy.from_settings(  # ≤ 1 edit per second per chat
-        settings, users=settings.telegram_allowed_users, chats=settings.telegram_allowed_chats,
-        min_interval=1.0,
-    )
-    sender = Sender(bot=application.bot, pacer=ChatPacer(interval=1.0))
-    handlers = TelegramHandlers(
-        assistant=assistant, state=state, sender=sender, policy=policy, digests=digests
-    )
-    register(application, handlers)
-    return TelegramBot(application, handlers, sender, settings)
 
 
 def register(application: Application, handlers: TelegramHandlers) -> None:
@@ -89,6 +41,22 @@ def register(application: Application, handlers: TelegramHandlers) -> None:
     application.add_error_handler(handlers.on_error)
 
 
+@dataclass(frozen=True, slots=True)
+class Receiving:
+    """How updates arrive: long polling, or a webhook when ``webhook_url`` is set."""
+
+    poll_timeout: int = 30
+    webhook_url: str | None = None
+    listen: str = "127.0.0.1"
+    port: int = 8443
+    path: str = "/telegram"
+    secret: str | None = None
+
+    @property
+    def mode(self) -> str:
+        return "webhook" if self.webhook_url else "polling"
+
+
 class TelegramBot:
     name = "telegram"
 
@@ -97,15 +65,17 @@ class TelegramBot:
         application: Application,
         handlers: TelegramHandlers,
         sender: Sender,
-        settings: Settings,
+        receive: Receiving,
+        digest_lang: Lang = "ja",
     ) -> None:
         self.application = application
         self.handlers = handlers
         self._sender = sender
-        self._settings = settings
+        self._receive = receive
+        self._digest_lang = digest_lang
 
     async def start(self) -> None:
-        app, settings = self.application, self._settings
+        app, receive = self.application, self._receive
         await app.initialize()  # getMe: fails fast on a bad token
         await app.bot.set_my_commands([BotCommand(n, en) for n, (en, _) in COMMANDS.items()])
         await app.bot.set_my_commands(
@@ -113,27 +83,24 @@ class TelegramBot:
         )
         await app.start()
         assert app.updater is not None
-        if settings.telegram_mode == "webhook":
-            secret = settings.telegram_webhook_secret
+        if receive.webhook_url:
             await app.updater.start_webhook(
-                listen=settings.telegram_webhook_listen,
-                port=settings.telegram_webhook_port,
-                url_path=settings.telegram_webhook_path.strip("/"),
-                webhook_url=settings.telegram_webhook_url,
-                secret_token=secret.get_secret_value() if secret else None,
+                listen=receive.listen,
+                port=receive.port,
+                url_path=receive.path.strip("/"),
+                webhook_url=receive.webhook_url,
+                secret_token=receive.secret,
             )
         else:
             await app.updater.start_polling(
-                poll_interval=0.0,
-                timeout=settings.telegram_poll_timeout,
-                allowed_updates=Update.ALL_TYPES,
+                poll_interval=0.0, timeout=receive.poll_timeout, allowed_updates=Update.ALL_TYPES
             )
-        log.info("Telegram: %s as @%s", settings.telegram_mode, app.bot.username)
+        log.info("Telegram: %s as @%s", receive.mode, app.bot.username)
 
     async def post_digest(self, chat: str, digest: Digest) -> None:
         # Idempotent; needed when posting from `notesbot digest --post` without start().
         await self.application.bot.initialize()
-        for page in digest_html(digest, self._settings.summary_language):
+        for page in digest_html(digest, self._digest_lang):
             await self._sender.send(int(chat), page)
 
     async def stop(self, timeout: float) -> None:
@@ -141,9 +108,9 @@ class TelegramBot:
         app = self.application
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
-        if not await self.handlers.inflight.wait_idle(timeout):
+        if not await self.handlers.conversation.inflight.wait_idle(timeout):
             log.warning("Telegram: %d answers still running at shutdown",
-                        self.handlers.inflight.count)
+                        self.handlers.conversation.inflight.count)
         if app.running:
             await app.stop()
         await app.shutdown()

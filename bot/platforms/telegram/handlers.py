@@ -1,202 +1,164 @@
-"""What the Telegram bot does with DMs, group mentions and replies, and commands.
-
-Every question: once per update id, allowlisted, rate limited, then "typing…", a placeholder
-edited as the answer streams, and the final HTML (split at 4,096). Failures end in one short
-apology, never silence.
-"""
+"""Telegram updates in (DMs, group mentions and replies, commands), the shared conversation,
+Telegram HTML out. A chat remembers its turns until /new."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from collections.abc import Sequence
 
 from telegram import Message, Update
 from telegram.constants import ChatAction, ChatType
+from telegram.error import BadRequest, NetworkError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.core.answers import Lang, Turn
+from bot.core.answers import Answer, Lang
 from bot.core.assistant import Assistant
 from bot.core.phrases import phrase
 from bot.core.text import language_of
-from bot.digest_service import DigestPlanner
-from bot.platforms.inflight import InFlight
-from bot.platforms.policy import BotPolicy
-from bot.platforms.relay import relay
-from bot.platforms.telegram.render import answer_html, digest_html, hits_html, summary_html
+from bot.platforms.conversation import Asker, Conversation
+from bot.platforms.dialects.telegram_html import answer_html, digest_html, hits_html, summary_html
 from bot.platforms.telegram.sender import Sender
-from bot.state import StateStore
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
-SETTING = "NOTESBOT_TELEGRAM_ALLOWED_USERS"
+ALLOW_SETTING = "NOTESBOT_TELEGRAM_ALLOWED_USERS"
+
+
+def transient(exc: BaseException) -> bool:
+    """A dropped connection or a timeout (PTB's NetworkError), not a refused request."""
+    return isinstance(exc, NetworkError) and not isinstance(exc, BadRequest)
+
+
+class TelegramOutlet:
+    """One answer in a chat: ``ref`` is the placeholder's message id."""
+
+    def __init__(self, sender: Sender, chat: int, reply_to: int | None) -> None:
+        self._sender, self._chat, self._reply_to = sender, chat, reply_to
+
+    async def start(self, text: str) -> str:
+        return str((await self._sender.say(self._chat, text, reply_to=self._reply_to)).message_id)
+
+    async def draft(self, ref: str, text: str) -> None:
+        await self._sender.draft(self._chat, int(ref), text)
+
+    def pages(self, ref: str, answer: Answer) -> Sequence[object]:
+        return answer_html(answer)
+
+    async def replace(self, ref: str, page: object) -> None:
+        await self._sender.edit(self._chat, int(ref), str(page))
+
+    async def add(self, page: object) -> None:
+        await self._sender.send(self._chat, str(page))
+
+    async def notice(self, ref: str | None, text: str) -> None:
+        await self._sender.say(self._chat, text)
 
 
 class TelegramHandlers:
     def __init__(
-        self,
-        *,
-        assistant: Assistant,
-        state: StateStore,
-        sender: Sender,
-        policy: BotPolicy,
-        digests: DigestPlanner | None = None,
+        self, *, conversation: Conversation, assistant: Assistant, sender: Sender, digest_lang: Lang
     ) -> None:
+        self.conversation = conversation
         self._assistant = assistant
-        self._state = state
         self._sender = sender
-        self._policy = policy
-        self._digests = digests
-        self.inflight = InFlight()
+        self._digest_lang = digest_lang
 
-    # --- before everything: each update once ---
     async def dedupe(self, update: Update, context: Context) -> None:
-        if not self._state.claim("telegram-update", str(update.update_id)):
-            log.info("update %s seen before; skipped", update.update_id)
+        """Before everything: each update once."""
+        if not self.conversation.first("update", str(update.update_id)):
             raise ApplicationHandlerStop
 
-    # --- questions ---
     async def on_text(self, update: Update, context: Context) -> None:
         message = update.effective_message
         if message is None or not message.text:
             return
         if message.chat.type != ChatType.PRIVATE and not _addressed(message, context):
             return  # in groups: only when mentioned or replied to
-        question = _strip_handle(message.text, context.bot.username)
-        await self._question(message, question)
+        await self._question(message, _strip_handle(message.text, context.bot.username))
 
     async def on_ask(self, update: Update, context: Context) -> None:
         if update.effective_message is not None:
             await self._question(update.effective_message, " ".join(context.args or []))
 
     async def _question(self, message: Message, question: str) -> None:
-        lang = language_of(question) if question else _lang(message)
-        if not await self._gate(message, lang):
+        asker = await self._gate(message, question, "usage_ask", "/ask")
+        if asker is None:
             return
-        if not question:
-            await self._sender.say(message.chat_id, phrase("usage_ask", lang, command="/ask"))
-            return
-        await self.answer(message, question, lang)
+        with contextlib.suppress(NetworkError):  # "typing…" is a courtesy, not the answer
+            await message.get_bot().send_chat_action(message.chat_id, ChatAction.TYPING)
+        private = message.chat.type == ChatType.PRIVATE
+        outlet = TelegramOutlet(self._sender, message.chat_id, None if private else message.id)
+        history = self.conversation.history(asker.chat)
+        await self.conversation.answer(asker, question, outlet, history=history, remember=True)
 
-    async def answer(self, message: Message, question: str, lang: Lang) -> None:
-        chat = message.chat_id
-        async with self.inflight.track():
-            try:
-                await message.get_bot().send_chat_action(chat, ChatAction.TYPING)
-                reply_to = None if message.chat.type == ChatType.PRIVATE else message.message_id
-                thinking = phrase("thinking", lang)
-                placeholder = await self._sender.say(chat, thinking, reply_to=reply_to)
-                history = self._state.history("telegram", str(chat), self._policy.history_turns)
-                answer = await relay(
-                    self._assistant.stream(question, history),
-                    show_draft=lambda text: self._sender.draft(
-                        chat, placeholder.message_id, text
-                    ),
-                    interval=self._policy.draft_interval,
-                )
-                pages = answer_html(answer)
-                await self._sender.edit(chat, placeholder.message_id, pages[0])
-                for page in pages[1:]:
-                    await self._sender.send(chat, page)
-                turns = (Turn("user", question), Turn("assistant", answer.text))
-                self._state.remember("telegram", str(chat), *turns)
-            except Exception:
-                log.exception("answering in chat %s failed", chat)
-                await self._apologize(chat, lang)
-
-    # --- commands ---
     async def on_start(self, update: Update, context: Context) -> None:
-        message = update.effective_message
-        if message is not None and await self._gate(message, _lang(message)):
-            await self._sender.say(message.chat_id, phrase("help", _lang(message)))
+        if (asker := await self._gate(update.effective_message)) is not None:
+            await self._sender.say(int(asker.chat), phrase("help", asker.lang))
 
     async def on_paper(self, update: Update, context: Context) -> None:
-        message, query = update.effective_message, " ".join(context.args or [])
-        lang = language_of(query) if query else _lang(message)
-        if message is None or not await self._gate(message, lang):
+        query = " ".join(context.args or [])
+        asker = await self._gate(update.effective_message, query, "usage_paper", "/paper")
+        if asker is None:
             return
-        if not query:
-            await self._sender.say(message.chat_id, phrase("usage_paper", lang, command="/paper"))
-        elif summary := await self._assistant.summarize(query):
-            await self._sender.send(message.chat_id, summary_html(summary))
+        summary = await self.conversation.summary(query, asker.lang)
+        if isinstance(summary, str):
+            await self._sender.say(int(asker.chat), summary)
         else:
-            await self._sender.say(message.chat_id, await self._assistant.no_paper(query, lang))
+            await self._sender.send(int(asker.chat), summary_html(summary))
 
     async def on_search(self, update: Update, context: Context) -> None:
-        message, query = update.effective_message, " ".join(context.args or [])
-        lang = language_of(query) if query else _lang(message)
-        if message is None or not await self._gate(message, lang):
-            return
-        if not query:
-            usage = phrase("usage_search", lang, command="/search")
-            await self._sender.say(message.chat_id, usage)
-            return
-        for page in hits_html(await self._assistant.search(query, 5), lang):
-            await self._sender.send(message.chat_id, page)
+        query = " ".join(context.args or [])
+        asker = await self._gate(update.effective_message, query, "usage_search", "/search")
+        if asker is not None:
+            for page in hits_html(await self._assistant.search(query, 5), asker.lang):
+                await self._sender.send(int(asker.chat), page)
 
     async def on_new(self, update: Update, context: Context) -> None:
-        message = update.effective_message
-        if message is not None and await self._gate(message, _lang(message)):
-            self._state.forget("telegram", str(message.chat_id))
-            await self._sender.say(message.chat_id, phrase("forgotten", _lang(message)))
+        if (asker := await self._gate(update.effective_message)) is not None:
+            await self._sender.say(int(asker.chat), self.conversation.forget(asker))
 
     async def on_digest(self, update: Update, context: Context) -> None:
-        message = update.effective_message
-        if message is None or not await self._gate(message, _lang(message)):
-            return
-        target = f"telegram:{message.chat_id}"
-        if self._digests is not None:
-            digest = await self._digests.preview(target)
-        else:
-            today = datetime.now(ZoneInfo(self._policy.timezone)).date().isoformat()
-            digest = await self._assistant.digest(target, today)
-        for page in digest_html(digest, self._policy.digest_lang):
-            await self._sender.send(message.chat_id, page)
+        if (asker := await self._gate(update.effective_message)) is not None:
+            digest = await self.conversation.digest(asker.chat)
+            for page in digest_html(digest, self._digest_lang):
+                await self._sender.send(int(asker.chat), page)
 
     async def on_subscribe(self, update: Update, context: Context) -> None:
-        await self._subscription(update, subscribe=True)
+        await self._subscription(update, on=True)
 
     async def on_unsubscribe(self, update: Update, context: Context) -> None:
-        await self._subscription(update, subscribe=False)
+        await self._subscription(update, on=False)
 
-    async def _subscription(self, update: Update, *, subscribe: bool) -> None:
-        message = update.effective_message
-        if message is None or not await self._gate(message, _lang(message)):
-            return
-        target = str(message.chat_id)
-        if subscribe:
-            self._state.subscribe("telegram", target)
-        else:
-            self._state.unsubscribe("telegram", target)
-        key = "subscribed" if subscribe else "unsubscribed"
-        await self._sender.say(message.chat_id, phrase(key, _lang(message)))
+    async def _subscription(self, update: Update, *, on: bool) -> None:
+        if (asker := await self._gate(update.effective_message)) is not None:
+            await self._sender.say(int(asker.chat), self.conversation.subscribe(asker, on))
 
-    # --- errors ---
     async def on_error(self, update: object, context: Context) -> None:
+        """Last resort (a handler raised): one apology, never silence."""
         log.error("Telegram handler failed: %r", context.error, exc_info=context.error)
         if isinstance(update, Update) and update.effective_chat is not None:
-            lang = _lang(update.effective_message) if update.effective_message else "en"
-            await self._apologize(update.effective_chat.id, lang)
+            lang = _lang(update.effective_message)
+            try:
+                await self._sender.say(update.effective_chat.id, phrase("apology", lang))
+            except Exception as exc:  # Telegram itself is failing: nothing else to do
+                log.error("apology failed: %s", type(exc).__name__)
 
-    async def _apologize(self, chat: int, lang: Lang) -> None:
-        try:
-            await self._sender.say(chat, phrase("apology", lang))
-        except Exception as exc:  # Telegram itself is failing: log it, nothing else to do
-            log.error("apology to chat %s failed: %s", chat, exc.__class__.__name__)
-
-    # --- access ---
-    async def _gate(self, message: Message, lang: Lang) -> bool:
+    async def _gate(
+        self, message: Message | None, text: str = "x", usage: str = "", command: str = ""
+    ) -> Asker | None:
+        """The asker when allowed and something was asked; else the reason, said in the chat."""
+        if message is None:
+            return None
         user = message.from_user.id if message.from_user else None
-        if not self._policy.allow.allows(user, message.chat_id):
-            log.info("refused user %s in chat %s: not on the allowlist", user, message.chat_id)
-            text = phrase("not_allowed", lang, id=user, setting=SETTING)
-            await self._sender.say(message.chat_id, text.replace("`", ""))
-            return False
-        if user is not None and (wait := self._policy.limiter.wait_time(str(user))):
-            text = phrase("rate_limited", lang, seconds=round(wait))
-            await self._sender.say(message.chat_id, text)
-            return False
-        return True
+        lang = language_of(text) if text.strip() and text != "x" else _lang(message)
+        asker = Asker(None if user is None else str(user), str(message.chat_id), lang)
+        usage_text = phrase(usage, lang, command=command) if usage else ""
+        refusal = self.conversation.refusal(asker, text, usage_text)
+        if refusal is not None:
+            await self._sender.say(message.chat_id, refusal.replace("`", ""))
+            return None
+        return asker
 
 
 def _addressed(message: Message, context: Context) -> bool:
@@ -205,8 +167,7 @@ def _addressed(message: Message, context: Context) -> bool:
     author = replied.from_user if replied is not None else None
     if author is not None and author.id == context.bot.id:
         return True
-    handle = f"@{context.bot.username}".lower()
-    return handle in (message.text or "").lower()
+    return f"@{context.bot.username}".lower() in (message.text or "").lower()
 
 
 def _strip_handle(text: str, username: str | None) -> str:

@@ -9,7 +9,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.config import HOSTED_OPENAI, Settings
+import chromadb
+import httpx
+from chromadb.config import Settings as ChromaSettings
+
+from bot.app.settings import HOSTED_OPENAI, Settings
 from bot.core.answering import Answerer, AnswerPolicy
 from bot.core.assistant import Assistant
 from bot.core.digest import DigestMaker
@@ -24,7 +28,7 @@ from bot.index.rerankers import CrossEncoderReranker, Reranker, VLLMReranker
 from bot.index.search import DenseWeights, Searcher
 from bot.index.store import NotesStore
 from bot.index.tokenizer import JapaneseTokenizer
-from bot.index.vectors import ChromaVectors, connect_chroma
+from bot.index.vectors import ChromaVectors
 from ingest.pipeline import Ingestor
 from ingest.progress import ProgressReporter
 
@@ -66,6 +70,21 @@ def make_embedder(settings: Settings) -> Embedder:
         batch_size=settings.embed_batch_size,
         multilingual=settings.embed_multilingual,
     )
+
+
+def connect_chroma(
+    *, data_dir: Path, host: str | None, port: int, timeout: float
+) -> chromadb.ClientAPI:
+    """Embedded PersistentClient by default; HttpClient when a server host is configured."""
+    settings = ChromaSettings(anonymized_telemetry=False)
+    if not host:
+        return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=settings)
+    client = chromadb.HttpClient(host=host, port=port, settings=settings)
+    # chromadb's HTTP client is built with timeout=None; a bot must not hang on a dead server.
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = httpx.Timeout(timeout)
+    return client
 
 
 def open_index(settings: Settings) -> Index:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.core.answers import Turn
-from bot.sqlite import Database
+from bot.state.db import Database
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS claims(

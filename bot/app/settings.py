@@ -9,7 +9,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 CommaList = Annotated[list[str], NoDecode]
-REPO_PROMPTS = Path(__file__).resolve().parents[1] / "prompts"
+REPO_PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
 HOSTED_OPENAI = "https://api.openai.com/v1"
 
 
@@ -175,3 +175,8 @@ class Settings(BaseSettings):
     @property
     def max_file_bytes(self) -> int:
         return int(self.max_file_mb * 1024 * 1024)
+
+    def secrets(self) -> list[str]:
+        """Every secret value (tokens, keys, signing secrets): what logs and errors mask."""
+        values = [getattr(self, name) for name in type(self).model_fields]
+        return [v.get_secret_value() for v in values if isinstance(v, SecretStr) and v]

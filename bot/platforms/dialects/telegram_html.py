@@ -15,8 +15,8 @@ from bot.core.answers import Answer, Lang, Summary
 from bot.core.digest import Digest
 from bot.core.models import Hit
 from bot.core.phrases import phrase
-from bot.platforms.markdown import citation_line, render
-from bot.platforms.splitting import split
+from bot.platforms.dialects.markdown import citation_line, render
+from bot.platforms.dialects.splitting import split
 
 LIMIT = 4096
 _TAGS = {"bold": "b", "italic": "i", "strike": "s"}

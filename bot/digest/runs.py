@@ -19,8 +19,8 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.core.assistant import Assistant
 from bot.core.digest import Digest
-from bot.digest_log import DigestLog
-from bot.state import StateStore
+from bot.digest.log import DigestLog
+from bot.state.store import StateStore
 
 log = logging.getLogger(__name__)
 PLATFORMS = ("slack", "telegram")

@@ -11,8 +11,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.digest_service import DigestRunner
-from bot.platforms.inflight import InFlight
+from bot.digest.runs import DigestRunner
+from bot.platforms.conversation.inflight import InFlight
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from bot.core.answers import Answer, Lang, Summary
 from bot.core.digest import Digest
 from bot.core.models import Hit
 from bot.core.phrases import phrase
-from bot.platforms.markdown import citation_line
-from bot.platforms.slack.mrkdwn import SlackDialect, escape, split_text, to_mrkdwn
+from bot.platforms.dialects.markdown import citation_line
+from bot.platforms.dialects.slack_mrkdwn import SlackDialect, escape, split_text, to_mrkdwn
 
 Block = dict[str, Any]
 SECTION_CHARS = 3000

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.platforms.markdown import render
-from bot.platforms.splitting import split
+from bot.platforms.dialects.markdown import render
+from bot.platforms.dialects.splitting import split
 
 FENCE = "```"
 _MARKS = {"bold": "*", "italic": "_", "strike": "~"}

@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Protocol
 
-from bot.config import Settings
-from bot.digest_log import DigestLog
-from bot.digest_service import DigestPlanner, DigestPolicy, DigestPublisher, DigestRunner
-from bot.health import HealthServer
-from bot.scheduler import DigestScheduler
-from bot.service import Service
-from bot.state import StateStore
-from bot.wiring import Runtime, build_runtime
+from bot.app.compose import Runtime, build_runtime
+from bot.app.health import HealthServer
+from bot.app.serve import Service
+from bot.app.settings import Settings
+from bot.digest.log import DigestLog
+from bot.digest.runs import DigestPlanner, DigestPolicy, DigestPublisher, DigestRunner
+from bot.digest.schedule import DigestScheduler
+from bot.state.store import StateStore
 
 log = logging.getLogger(__name__)
 
@@ -89,13 +89,13 @@ def build_parts(
     )
     parts = Parts(settings, runtime, state, digest_log, planner)
     if "slack" in platforms and settings.slack_configured:
-        from bot.platforms.slack import build_slack
+        from bot.app.platforms import build_slack
 
         parts.bots["slack"] = build_slack(
             settings, assistant=runtime.assistant, state=state, digests=planner
         )
     if "telegram" in platforms and settings.telegram_configured:
-        from bot.platforms.telegram import build_telegram
+        from bot.app.platforms import build_telegram
 
         parts.bots["telegram"] = build_telegram(
             settings, assistant=runtime.assistant, state=state, digests=planner

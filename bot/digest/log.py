@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.sqlite import Database
+from bot.state.db import Database
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS digest_runs(

@@ -13,18 +13,8 @@ import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from pydantic import SecretStr
-
-from bot.config import Settings
-
 MASK = "***"
 _NOISY = ("httpx", "httpcore", "bm25s", "chromadb", "apscheduler.executors")
-
-
-def secrets_of(settings: Settings) -> list[str]:
-    """Every secret value in the settings (tokens, keys, signing secrets)."""
-    values = [getattr(settings, name) for name in type(settings).model_fields]
-    return [v.get_secret_value() for v in values if isinstance(v, SecretStr) and v]
 
 
 class MaskingFormatter(logging.Formatter):
@@ -53,11 +43,11 @@ class MaskingFormatter(logging.Formatter):
         return text
 
 
-def setup_logging(settings: Settings, *, level: int = logging.WARNING) -> None:
+def setup_logging(
+    secrets: Iterable[str], *, as_json: bool = False, level: int = logging.WARNING
+) -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(
-        MaskingFormatter(secrets_of(settings), as_json=settings.log_format == "json")
-    )
+    handler.setFormatter(MaskingFormatter(secrets, as_json=as_json))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

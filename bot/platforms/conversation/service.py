@@ -1,0 +1,217 @@
+"""The conversation every chat platform shares: who may ask, exactly once, memory, the answer
+stream, summaries, digest subscriptions and feedback.
+
+A platform adapter translates its events into these calls and hands over an ``Outlet`` that
+writes in its dialect; nothing here knows Slack's or Telegram's API.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from bot.core.answers import Answer, Lang, Summary, Turn
+from bot.core.assistant import Assistant
+from bot.core.digest import Digest
+from bot.core.phrases import phrase
+from bot.platforms.conversation.delivery import Delivery, Transient
+from bot.platforms.conversation.inflight import InFlight
+from bot.platforms.conversation.policy import BotPolicy
+from bot.platforms.conversation.relay import EditBudget, relay
+from bot.state.store import StateStore
+
+log = logging.getLogger(__name__)
+
+
+class DigestPreviews(Protocol):
+    async def preview(self, target: str) -> Digest: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Asker:
+    """Who asks, where, in which language."""
+
+    user: str | None
+    chat: str
+    lang: Lang
+
+
+class Outlet(Protocol):
+    """Where one answer goes, in the platform's dialect. ``ref`` names a posted message."""
+
+    async def start(self, text: str) -> str:
+        """Post the placeholder; return its ref."""
+        ...
+
+    async def draft(self, ref: str, text: str) -> None: ...
+
+    def pages(self, ref: str, answer: Answer) -> Sequence[object]:
+        """The final answer, rendered: the placeholder becomes the first page."""
+        ...
+
+    async def replace(self, ref: str, page: object) -> None: ...
+
+    async def add(self, page: object) -> None: ...
+
+    async def notice(self, ref: str | None, text: str) -> None:
+        """A short plain message: in place of ``ref`` when given."""
+        ...
+
+
+class Conversation:
+    def __init__(
+        self,
+        *,
+        platform: str,
+        assistant: Assistant,
+        state: StateStore,
+        policy: BotPolicy,
+        allow_setting: str,
+        transient: Transient,
+        budget: EditBudget | None = None,
+        digests: DigestPreviews | None = None,
+    ) -> None:
+        self.platform = platform
+        self.policy = policy
+        self.inflight = InFlight()
+        self._assistant = assistant
+        self._state = state
+        self._setting = allow_setting
+        self._delivery = Delivery(transient=transient)
+        self._budget = budget
+        self._digests = digests
+
+    # --- who may ask, and only once ---
+    def first(self, kind: str, key: str) -> bool:
+        """True the first time this event/update/message is seen (restarts included)."""
+        return self._state.claim(f"{self.platform}-{kind}", key)
+
+    def seen(self, kind: str, key: str) -> bool:
+        return self._state.has_claim(f"{self.platform}-{kind}", key)
+
+    def allowed(self, user: str | None, chat: str | None) -> bool:
+        return self.policy.allow.allows(user, chat)
+
+    def refusal(self, asker: Asker, question: str = "x", usage: str = "") -> str | None:
+        """Why this is not answered (a stranger, too many questions, nothing asked), or None."""
+        if not self.allowed(asker.user, asker.chat):
+            log.info("refused %s in %s: not on the allowlist", asker.user, asker.chat)
+            return phrase("not_allowed", asker.lang, id=asker.user, setting=self._setting)
+        if asker.user is not None and (wait := self.policy.limiter.wait_time(asker.user)):
+            return phrase("rate_limited", asker.lang, seconds=round(wait))
+        return None if question else usage
+
+    # --- memory ---
+    def history(self, chat: str) -> list[Turn]:
+        return self._state.history(self.platform, chat, self.policy.history_turns)
+
+    def forget(self, asker: Asker) -> str:
+        self._state.forget(self.platform, asker.chat)
+        return phrase("forgotten", asker.lang)
+
+    # --- answers ---
+    async def answer(
+        self,
+        asker: Asker,
+        question: str,
+        outlet: Outlet,
+        *,
+        history: Sequence[Turn] = (),
+        remember: bool = False,
+        thread: str | None = None,
+    ) -> Answer | None:
+        """Placeholder, streamed drafts, the final pages; an apology when it fails. Turns are
+        remembered per chat when ``remember``; a ``thread`` answered in is marked as joined."""
+        async with self.inflight.track():
+            try:
+                ref = await self._placeholder(outlet, asker)
+                answer = await relay(
+                    self._assistant.stream(question, list(history)),
+                    show_draft=lambda text: self._draft(outlet, ref, text),
+                    interval=self.policy.draft_interval,
+                    budget=self._budget,
+                )
+            except Exception:
+                log.exception("answering in %s failed", asker.chat)
+                await self._notice(outlet, None, phrase("apology", asker.lang))
+                return None
+            if not await self._deliver(outlet, ref, answer, asker):
+                return None
+        if thread is not None:
+            self.first("thread", f"{asker.chat}:{thread}")
+        if remember:
+            turns = (Turn("user", question), Turn("assistant", answer.text))
+            self._state.remember(self.platform, asker.chat, *turns)
+        return answer
+
+    async def _placeholder(self, outlet: Outlet, asker: Asker) -> str | None:
+        """The "looking…" message, or None when the network lost it twice: the answer then
+        comes as new messages, without drafts (a lost placeholder must not lose the answer)."""
+        try:
+            thinking = phrase("thinking", asker.lang)
+            return await self._delivery.send(lambda: outlet.start(thinking), attempts=4)
+        except Exception as exc:
+            if not self._delivery.is_transient(exc):
+                raise
+            log.warning("placeholder in %s lost (%s); answering without it", asker.chat, _name(exc))
+            return None
+
+    async def _draft(self, outlet: Outlet, ref: str | None, text: str) -> None:
+        if ref is not None:
+            await self._delivery.idempotent(lambda: outlet.draft(ref, text))
+
+    async def _deliver(
+        self, outlet: Outlet, ref: str | None, answer: Answer, asker: Asker
+    ) -> bool:
+        pages = list(outlet.pages(ref or "", answer))
+        try:
+            if ref is not None:
+                first = pages.pop(0)
+                await self._delivery.idempotent(lambda: outlet.replace(ref, first))
+            for page in pages:  # a long answer continues below
+                await self._delivery.send(lambda page=page: outlet.add(page))
+        except Exception as exc:
+            log.error("answer in %s could not be delivered: %s", asker.chat, _name(exc))
+            await self._notice(outlet, ref, phrase("undelivered", asker.lang))
+            return False
+        return True
+
+    async def _notice(self, outlet: Outlet, ref: str | None, text: str) -> None:
+        """The last word to the user; if even that fails, the log is all there is."""
+        try:
+            await self._delivery.idempotent(lambda: outlet.notice(ref, text))
+        except Exception as exc:
+            log.error("could not tell the user either: %s", _name(exc))
+
+    # --- commands ---
+    async def summary(self, query: str, lang: Lang) -> Summary | str:
+        """The paper's 140-character summary, or why there is none (with near titles)."""
+        found = await self._assistant.summarize(query)
+        return found if found is not None else await self._assistant.no_paper(query, lang)
+
+    async def digest(self, chat: str) -> Digest:
+        target = f"{self.platform}:{chat}"
+        if self._digests is not None:
+            return await self._digests.preview(target)
+        today = datetime.now(ZoneInfo(self.policy.timezone)).date().isoformat()
+        return await self._assistant.digest(target, today)
+
+    def subscribe(self, asker: Asker, on: bool) -> str:
+        change = self._state.subscribe if on else self._state.unsubscribe
+        change(self.platform, asker.chat)
+        return phrase("subscribed" if on else "unsubscribed", asker.lang)
+
+    def vote(self, asker: Asker, ref: str, up: bool) -> str | None:
+        """Record 👍/👎 on an answer; None (nothing said) for someone not allowed to ask."""
+        if asker.user is None or not self.allowed(asker.user, asker.chat):
+            return None
+        self._state.add_feedback(self.platform, ref, asker.user, "up" if up else "down")
+        return phrase("feedback_thanks", asker.lang)
+
+
+def _name(exc: BaseException) -> str:
+    return exc.__class__.__name__
