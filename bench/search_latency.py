@@ -180,7 +180,7 @@ def main() -> int:
     server = None
     if args.chroma == "server":
         sys.path.insert(0, str(BENCH_ROOT))
-        from tests.servers.chroma import ChromaServer  # the same `chroma run` the tests use
+        from tests.fakes.chroma import ChromaServer  # the same `chroma run` the tests use
 
         server = ChromaServer(args.work / "chroma-server")
         server.start()

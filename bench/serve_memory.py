@@ -26,9 +26,9 @@ from _jsquad import JSQUAD_DIR, WORK_DIR, load_jsquad, log, markdown_table, samp
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from tests.servers.chroma import free_port  # noqa: E402
-from tests.servers.telegram_fake import FakeTelegram  # noqa: E402
-from tests.servers.telegram_updates import private_text  # noqa: E402
+from tests.fakes.chroma import free_port  # noqa: E402
+from tests.fakes.telegram_fake import FakeTelegram  # noqa: E402
+from tests.fakes.telegram_updates import private_text  # noqa: E402
 
 NOTESBOT = Path(sys.executable).with_name("notesbot")
 ENGLISH = ["What is this paragraph about?", "Which year is mentioned?", "Who founded it?"]

@@ -23,7 +23,7 @@ from bot.core.models import Chunk
 from bot.index.vectors import ChromaVectors
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.servers.chroma import ChromaServer  # the same `chroma run` as the tests
+from tests.fakes.chroma import ChromaServer  # the same `chroma run` as the tests
 
 LLAMA_INDEX_BATCH = 41_665
 

@@ -41,7 +41,7 @@ def shared_index(shared_notes, embedder, tmp_path_factory):
 @pytest.fixture
 def chroma_server(tmp_path):
     """A real `chroma run` server on 127.0.0.1 (random port), stopped after the test."""
-    from tests.servers.chroma import ChromaServer
+    from tests.fakes.chroma import ChromaServer
 
     server = ChromaServer(tmp_path / "chroma-server")
     server.start()
@@ -63,7 +63,7 @@ def sample_index(embedder, tmp_path_factory):
 @pytest.fixture
 def openai_server():
     """A fake OpenAI-compatible server on 127.0.0.1 (scriptable faults, recorded requests)."""
-    from tests.servers.openai_fake import FakeOpenAI
+    from tests.fakes.openai_fake import FakeOpenAI
 
     server = FakeOpenAI().start()
     yield server

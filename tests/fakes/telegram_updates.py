@@ -6,7 +6,7 @@ import itertools
 import time
 from typing import Any
 
-from tests.servers.telegram_fake import BOT
+from tests.fakes.telegram_fake import BOT
 
 _MESSAGE_IDS = itertools.count(1)
 

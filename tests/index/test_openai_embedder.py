@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import SAMPLE_NOTES
-from tests.servers.openai_fake import Fault, fake_vector
+from tests.fakes.openai_fake import Fault, fake_vector
 from tests.support import index_counts, run_ingest, settings_for
 
 

@@ -9,7 +9,7 @@ import yaml
 
 from bot.app.settings import Settings
 
-DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 EVENT_SCOPES = {
     "app_mention": "app_mentions:read",
     "message.im": "im:history",

@@ -18,7 +18,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from tests.servers.base import Resets, ThreadedServer
+from tests.fakes.base import Resets, ThreadedServer
 
 BOT_USER, BOT_ID, TEAM = "UBOT", "BBOT", "T0001"
 

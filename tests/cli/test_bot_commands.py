@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers.slack_events import event_callback, mention
-from tests.servers.slack_fake import FakeSlack
+from tests.fakes.slack_events import event_callback, mention
+from tests.fakes.slack_fake import FakeSlack
 
 pytestmark = pytest.mark.slow
 NOTESBOT = Path(sys.executable).with_name("notesbot")
@@ -64,8 +64,8 @@ async def test_notesbot_slack_answers_and_stops_on_sigterm(sample_index):
 
 
 async def test_notesbot_telegram_answers_and_stops_on_sigterm(sample_index):
-    from tests.servers.telegram_fake import FakeTelegram
-    from tests.servers.telegram_updates import private_text
+    from tests.fakes.telegram_fake import FakeTelegram
+    from tests.fakes.telegram_updates import private_text
 
     fake = FakeTelegram().start()
     env = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.answers import Answer, Citation
 from bot.platforms.dialects.telegram_html import answer_html, plain, split_html, to_html
-from tests.servers.telegram_html import visible_text
+from tests.fakes.telegram_html import visible_text
 
 
 def test_formatting_links_and_escaping():

@@ -16,11 +16,11 @@ import httpx
 import pytest
 
 from tests.conftest import SAMPLE_NOTES
-from tests.servers.chroma import free_port
-from tests.servers.slack_events import event_callback, mention
-from tests.servers.slack_fake import FakeSlack
-from tests.servers.telegram_fake import FakeTelegram
-from tests.servers.telegram_updates import private_text
+from tests.fakes.chroma import free_port
+from tests.fakes.slack_events import event_callback, mention
+from tests.fakes.slack_fake import FakeSlack
+from tests.fakes.telegram_fake import FakeTelegram
+from tests.fakes.telegram_updates import private_text
 
 pytestmark = pytest.mark.slow
 NOTESBOT = Path(sys.executable).with_name("notesbot")

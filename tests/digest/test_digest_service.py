@@ -11,8 +11,8 @@ from pydantic import SecretStr
 
 from bot.app.parts import Parts, build_parts
 from tests.conftest import SAMPLE_NOTES
-from tests.servers.slack_fake import Fail, FakeSlack
-from tests.servers.telegram_fake import FakeTelegram
+from tests.fakes.slack_fake import Fail, FakeSlack
+from tests.fakes.telegram_fake import FakeTelegram
 from tests.support import run_ingest, runtime_for, settings_for
 
 CHANNEL, CHAT = "CDIGEST", -100777

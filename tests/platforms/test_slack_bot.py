@@ -14,8 +14,8 @@ from bot.core.access import Allowlist
 from bot.core.phrases import phrase
 from bot.platforms.slack import SlackBot
 from bot.state.store import StateStore
-from tests.servers.slack_events import block_action, event_callback, mention, message, slash_command
-from tests.servers.slack_fake import BOT_USER, Fail, FakeSlack
+from tests.fakes.slack_events import block_action, event_callback, mention, message, slash_command
+from tests.fakes.slack_fake import BOT_USER, Fail, FakeSlack
 from tests.support import eventually, runtime_for
 
 APOLOGIES = {phrase(k, lang) for k in ('apology', 'undelivered') for lang in ('ja', 'en')}

@@ -153,7 +153,7 @@ def test_chat_remembers_the_conversation_and_forgets_on_new(data):
 
 
 def test_eval_answers_measures_citation_validity_with_a_model(data, openai_server):
-    from tests.servers.openai_fake import MODEL, quoting_responder
+    from tests.fakes.openai_fake import MODEL, quoting_responder
 
     env = {"NOTESBOT_LLM_BASE_URL": openai_server.base_url, "NOTESBOT_LLM_MODEL": MODEL}
     eval_file = str(SAMPLE_NOTES.parent / "eval.jsonl")

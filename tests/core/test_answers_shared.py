@@ -14,7 +14,7 @@ from bot.core.answer_eval import AnswerReport, judge, select
 from bot.core.evaluation import load_cases
 from tests.support import runtime_for
 
-EVAL = Path(__file__).parent / "data" / "answers_eval.jsonl"
+EVAL = Path(__file__).parents[1] / "data" / "answers_eval.jsonl"
 
 
 @pytest.fixture(scope="module")

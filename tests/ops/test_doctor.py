@@ -11,9 +11,9 @@ import pytest
 from pydantic import SecretStr
 
 from bot.app.diagnose import run_checks
-from tests.servers.openai_fake import MODEL, FakeOpenAI
-from tests.servers.slack_fake import Fail, FakeSlack
-from tests.servers.telegram_fake import FakeTelegram
+from tests.fakes.openai_fake import MODEL, FakeOpenAI
+from tests.fakes.slack_fake import Fail, FakeSlack
+from tests.fakes.telegram_fake import FakeTelegram
 
 NOTESBOT = Path(sys.executable).with_name("notesbot")
 SECRETS = {

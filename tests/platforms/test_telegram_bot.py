@@ -15,8 +15,8 @@ from bot.core.access import Allowlist
 from bot.core.phrases import phrase
 from bot.platforms.telegram import TelegramBot
 from bot.state.store import StateStore
-from tests.servers.telegram_fake import FakeTelegram
-from tests.servers.telegram_updates import (
+from tests.fakes.telegram_fake import FakeTelegram
+from tests.fakes.telegram_updates import (
     command,
     group_text,
     mention_in_group,
@@ -196,8 +196,8 @@ async def test_twenty_users_at_once_get_twenty_answers(world):
 
 
 async def test_webhook_mode_checks_the_secret_token(sample_index, embedder, tmp_path):
-    from tests.servers.chroma import free_port
-    from tests.servers.telegram_fake import post_update
+    from tests.fakes.chroma import free_port
+    from tests.fakes.telegram_fake import post_update
 
     fake = FakeTelegram().start()
     port = free_port()

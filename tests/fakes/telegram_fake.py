@@ -18,8 +18,8 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.servers.base import Resets, ThreadedServer
-from tests.servers.telegram_html import HtmlError, visible_text
+from tests.fakes.base import Resets, ThreadedServer
+from tests.fakes.telegram_html import HtmlError, visible_text
 
 BOT = {"id": 9000, "is_bot": True, "first_name": "Notes", "username": "notes_test_bot"}
 _RAW = {"text", "caption", "parse_mode", "url", "secret_token", "description"}

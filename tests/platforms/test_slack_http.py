@@ -12,8 +12,8 @@ from pydantic import SecretStr
 
 from bot.app.platforms import build_slack
 from bot.state.store import StateStore
-from tests.servers.slack_events import event_callback, mention, signed_headers
-from tests.servers.slack_fake import FakeSlack
+from tests.fakes.slack_events import event_callback, mention, signed_headers
+from tests.fakes.slack_fake import FakeSlack
 from tests.support import runtime_for
 
 SECRET = "test-signing-secret"

@@ -8,7 +8,7 @@ import time
 import uuid
 from typing import Any
 
-from tests.servers.slack_fake import BOT_USER, TEAM
+from tests.fakes.slack_fake import BOT_USER, TEAM
 
 
 def event_callback(event: dict[str, Any], event_id: str | None = None) -> dict[str, Any]:

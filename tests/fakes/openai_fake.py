@@ -19,7 +19,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.servers.base import ThreadedServer
+from tests.fakes.base import ThreadedServer
 
 MODEL = "fake-model"
 

@@ -8,7 +8,7 @@ import pytest
 
 from bot.core.answers import Done, Restart, Turn
 from bot.core.phrases import phrase
-from tests.servers.openai_fake import MODEL
+from tests.fakes.openai_fake import MODEL
 from tests.support import runtime_for
 
 INVENTION = (

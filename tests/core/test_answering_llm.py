@@ -7,7 +7,7 @@ import time
 import pytest
 
 from bot.core.answers import Delta, Done, Restart, Turn
-from tests.servers.openai_fake import MODEL, Fault, Reply
+from tests.fakes.openai_fake import MODEL, Fault, Reply
 from tests.support import runtime_for
 
 TIMEOUT = 2.0

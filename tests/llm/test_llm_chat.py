@@ -8,7 +8,7 @@ import pytest
 
 from bot.core.errors import LLMError, LLMTimeout, LLMUnavailable
 from bot.llm.chat import OpenAIChat, make_async_client
-from tests.servers.openai_fake import MODEL, Fault, Reply
+from tests.fakes.openai_fake import MODEL, Fault, Reply
 
 KEY = "sk-test-SECRET-do-not-log"
 MESSAGES = [{"role": "user", "content": "hello"}]

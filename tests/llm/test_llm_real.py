@@ -13,7 +13,7 @@ import os
 
 import pytest
 
-from tests.test_cli import notesbot
+from tests.cli.test_cli import notesbot
 
 URL = os.environ.get("NOTESBOT_TEST_LLM_URL")
 pytestmark = [
@@ -37,7 +37,7 @@ def run(*args: str, data, stdin: str | None = None):
     else:
         import subprocess
 
-        from tests.test_cli import NOTESBOT
+        from tests.cli.test_cli import NOTESBOT
 
         env = {**os.environ, **ENV, "NOTESBOT_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1"}
         result = subprocess.run(

@@ -6,7 +6,7 @@ import time
 
 from bot.app.compose import make_searcher
 from bot.index.rerankers import CrossEncoderReranker
-from tests.servers.openai_fake import Fault
+from tests.fakes.openai_fake import Fault
 from tests.support import open_with
 
 
