@@ -10,9 +10,12 @@ import pytest
 from pydantic import SecretStr
 
 from bot.app.parts import Parts, build_parts
+from bot.core.phrases import phrase
 from tests.conftest import SAMPLE_NOTES
+from tests.fakes.slack_events import slash_command
 from tests.fakes.slack_fake import Fail, FakeSlack
 from tests.fakes.telegram_fake import FakeTelegram
+from tests.fakes.telegram_updates import command as tg_command
 from tests.support import run_ingest, runtime_for, settings_for
 
 CHANNEL, CHAT = "CDIGEST", -100777
@@ -215,4 +218,52 @@ def test_old_event_claims_are_pruned_when_the_bots_are_built(tmp_path):
         assert not parts.state.claim("slack-event", "new"), "a fresh claim stays"
         assert parts.state.claim("slack-event", "old"), "the old one was pruned: claimable again"
     finally:
+        parts.close()
+
+
+async def test_subscribing_through_the_bots_brings_the_scheduled_digest(settings, embedder, fakes):
+    """Slack `/digest subscribe` and Telegram `/subscribe` `/unsubscribe`, driven through the
+    running bots, decide where the next scheduled runs post."""
+    slack, telegram = fakes
+    clock = Clock(at(24, 10))
+    configured = settings.model_copy(update={
+        "digest_slack_channels": [], "digest_telegram_chats": [],
+        "slack_allowed_users": ["UFAN"], "telegram_allowed_users": ["555"],
+        "telegram_poll_timeout": 1,
+    })
+    parts = make_parts(configured, embedder, clock)
+    bots = parts.bots
+    for bot in bots.values():
+        await bot.start()
+    try:
+        url = f"{slack.server.url}/response/1"
+        command = slash_command("/digest", "subscribe", user="UFAN", channel="CFANS",
+                                response_url=url)
+        await slack.deliver("slash_commands", command)
+        (reply,) = await slack.wait_for("response_url")
+        assert reply["text"] == phrase("subscribed", "en")
+        telegram.push_update(tg_command("subscribe", chat_id=555, user_id=555))
+        (said,) = await telegram.wait_for("sendMessage")
+        assert said["text"] == phrase("subscribed", "ja")  # the fake user's language_code
+
+        report = await parts.runner().run(parts.planner.latest_fire())
+        assert sorted(report.posted) == ["slack:CFANS", "telegram:555"]
+        (posted,) = [c for c in slack.calls_to("chat.postMessage") if c["channel"] == "CFANS"]
+        assert "2026-11-24" in posted["blocks"][0]["text"]["text"]
+        sections = [b["text"]["text"] for b in posted["blocks"][1:] if b["type"] == "section"]
+        summaries = [text.split("\n")[1] for text in sections]
+        (digest,) = [c for c in telegram.calls_to("sendMessage") if "2026-11-24" in c["text"]]
+        assert int(digest["chat_id"]) == 555 and len(summaries) == 5
+        assert all(summary in digest["text"] for summary in summaries), "the same five papers"
+
+        telegram.push_update(tg_command("unsubscribe", chat_id=555, user_id=555))
+        said = await telegram.wait_for("sendMessage", 3)
+        assert said[-1]["text"] == phrase("unsubscribed", "ja")
+        clock.now = at(25, 10)
+        report = await parts.runner().run(parts.planner.latest_fire())
+        assert report.posted == ["slack:CFANS"], "unsubscribed: no second Telegram digest"
+    finally:
+        for bot in bots.values():
+            await bot.stop(5)
+        await parts.aclose()
         parts.close()

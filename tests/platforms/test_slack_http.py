@@ -50,6 +50,15 @@ async def post(url: str, body: str, headers: dict[str, str]) -> int:
         return response.status
 
 
+async def finished(fake) -> list[dict]:
+    """The chat.update calls that carry blocks: finished answers."""
+    for _ in range(500):
+        if done := [c for c in fake.calls_to("chat.update") if c.get("blocks")]:
+            return done
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"no finished answer: {fake.calls_to('chat.update')}")
+
+
 def event_body(ts: str) -> str:
     event = mention("Sentence-BERT とは", user="UANY", channel="CGENERAL", ts=ts)
     return json.dumps(event_callback(event))
@@ -58,8 +67,12 @@ def event_body(ts: str) -> str:
 async def test_signed_event_is_answered(http_bot):
     fake, url = http_bot
     body = event_body(fake.next_ts())
+    ts = json.loads(body)["event"]["ts"]
     assert await post(url, body, signed_headers(body, SECRET)) == 200
-    await fake.wait_for("chat.update")
+    (answer,) = await finished(fake)
+    (placeholder,) = fake.calls_to("chat.postMessage")
+    assert placeholder["thread_ts"] == ts
+    assert answer["channel"] == "CGENERAL" and "paper-notes.txt" in json.dumps(answer["blocks"])
 
 
 @pytest.mark.parametrize(
@@ -87,6 +100,7 @@ async def test_a_retried_delivery_is_acked_but_answered_once(http_bot):
              "X-Slack-Retry-Reason": "http_timeout"}
     assert await post(url, body, first) == 200
     assert await post(url, body, retry) == 200
-    await fake.wait_for("chat.update")
+    (answer,) = await finished(fake)
     await asyncio.sleep(0.5)
     assert len(fake.calls_to("chat.postMessage")) == 1
+    assert [c for c in fake.calls_to("chat.update") if c.get("blocks")] == [answer]
