@@ -15,6 +15,7 @@ from bot.core.models import Hit
 from bot.core.phrases import phrase
 from bot.platforms.dialects.markdown import citation_line
 from bot.platforms.dialects.slack_mrkdwn import SlackDialect, escape, split_text, to_mrkdwn
+from bot.platforms.dialects.splitting import snippet
 
 Block = dict[str, Any]
 SECTION_CHARS = 3000
@@ -99,10 +100,9 @@ def hits_blocks(hits: Sequence[Hit], lang: Lang) -> list[Block]:
     for hit in hits:
         c = hit.chunk
         where = " › ".join(escape(p) for p in (c.source, c.heading) if p)
-        snippet = " ".join(c.body.split())
-        snippet = snippet if len(snippet) <= 280 else snippet[:279] + "…"
+        text = snippet(c.body)
         paper = f"<{escape(c.url)}|{escape(c.paper or c.url)}>\n" if c.url else ""
-        blocks.append(section(f"*[{hit.rank}]* {where}\n{paper}> {escape(snippet)}"))
+        blocks.append(section(f"*[{hit.rank}]* {where}\n{paper}> {escape(text)}"))
     return blocks[:MAX_BLOCKS]
 
 

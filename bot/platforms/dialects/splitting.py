@@ -48,3 +48,9 @@ def _segments(text: str, room: int, cut: Callable[[str, int], int]) -> list[tupl
             line, joiner = line[at:], ""
         out.append((joiner, line))
     return out
+
+
+def snippet(text: str, limit: int = 280) -> str:
+    """A passage on one line, cut with an ellipsis: what a search hit shows."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

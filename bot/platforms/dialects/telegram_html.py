@@ -16,7 +16,7 @@ from bot.core.digest import Digest
 from bot.core.models import Hit
 from bot.core.phrases import phrase
 from bot.platforms.dialects.markdown import citation_line, render
-from bot.platforms.dialects.splitting import split
+from bot.platforms.dialects.splitting import snippet, split
 
 LIMIT = 4096
 _TAGS = {"bold": "b", "italic": "i", "strike": "s"}
@@ -118,9 +118,8 @@ def hits_html(hits: Sequence[Hit], lang: Lang) -> list[str]:
     for hit in hits:
         c = hit.chunk
         where = " › ".join(escape(p) for p in (c.source, c.heading) if p)
-        snippet = " ".join(c.body.split())
-        snippet = snippet if len(snippet) <= 280 else snippet[:279] + "…"
-        blocks.append(f"<b>[{hit.rank}]</b> {where}\n<blockquote>{escape(snippet)}</blockquote>")
+        text = snippet(c.body)
+        blocks.append(f"<b>[{hit.rank}]</b> {where}\n<blockquote>{escape(text)}</blockquote>")
     return split_html("\n\n".join(blocks))
 
 
