@@ -15,8 +15,8 @@ if TYPE_CHECKING:  # built lazily: a Telegram-only install never imports Slack, 
     from slack_sdk.web.async_client import AsyncWebClient
     from telegram.ext import Application
 
-    from bot.platforms.slack import SlackBot
-    from bot.platforms.telegram import TelegramBot
+    from bot.app.slack_bot import SlackBot
+    from bot.app.telegram_bot import TelegramBot
 
 
 # chat.update is Tier 3 (~50 calls a minute): drafts share that budget, final answers don't.
@@ -59,7 +59,8 @@ def build_slack(
 ) -> SlackBot:
     from slack_bolt.app.async_app import AsyncApp
 
-    from bot.platforms.slack import SlackBot, register
+    from bot.app.slack_bot import SlackBot
+    from bot.platforms.slack import register
     from bot.platforms.slack.commands import SlackCommands
     from bot.platforms.slack.handlers import ALLOW_SETTING, SlackEvents, transient
 
@@ -84,7 +85,9 @@ def build_slack(
         budget=EditBudget(per_minute=SLACK_DRAFT_EDITS_PER_MINUTE),
         digests=digests,
     )
-    events = SlackEvents(conversation=conversation, client=client)
+    events = SlackEvents(
+        conversation=conversation, client=client, native=settings.slack_native_streaming
+    )
     lang = settings.summary_language
     commands = SlackCommands(events=events, assistant=assistant, digest_lang=lang)
     names = {
@@ -132,8 +135,9 @@ def build_telegram(
     state: StateStore,
     digests: DigestPreviews | None = None,
 ) -> TelegramBot:
+    from bot.app.telegram_bot import Receiving, TelegramBot
     from bot.platforms.conversation.pacing import ChatPacer
-    from bot.platforms.telegram import Receiving, TelegramBot, register
+    from bot.platforms.telegram import register
     from bot.platforms.telegram.handlers import ALLOW_SETTING, TelegramHandlers, transient
     from bot.platforms.telegram.sender import Sender
 

@@ -137,6 +137,9 @@ class Settings(BaseSettings):
     slack_command_search: str = "/notes-search"
     slack_command_digest: str = "/digest"
     slack_timeout: float = Field(30.0, gt=0)
+    slack_native_streaming: bool = Field(
+        True, description="Stream answers with chat.startStream where the workspace allows"
+    )
 
     @field_validator(
         "telegram_allowed_users",

@@ -101,7 +101,8 @@ async def test_serve_answers_both_platforms_posts_once_and_stops_on_sigterm(worl
                 event = mention("Sentence-BERT とは", user="U1", channel="CQ", ts=slack.next_ts())
                 await slack.deliver("events_api", event_callback(event))
                 telegram.push_update(private_text("Transformer はなぜ学習が速い？", user_id=42))
-                await slack.wait_for("chat.update", timeout=30)
+                (answer,) = await slack.wait_for("chat.stopStream", timeout=30)
+                assert "paper-notes.txt" in json.dumps(answer["blocks"])
                 await telegram.wait_for("editMessageText", timeout=30)
         finally:
             code, seconds, rest = terminate(proc)

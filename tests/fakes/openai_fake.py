@@ -28,6 +28,7 @@ MODEL = "fake-model"
 class Reply:
     text: str
     delay: float = 0.0  # before answering
+    pace: float = 0.005  # between streamed pieces of four characters
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,8 @@ class FakeOpenAI:
             await asyncio.sleep(step.delay)
         text = step.text if isinstance(step, Reply) else "This answer will be cut off"
         if body.get("stream"):
-            return await _sse(request, text, body, drop=isinstance(step, Fault))
+            pace = step.pace if isinstance(step, Reply) else 0.005
+            return await _sse(request, text, body, drop=isinstance(step, Fault), pace=pace)
         if isinstance(step, Fault):
             return await _cut_json(request, _completion(text, body))
         return web.json_response(_completion(text, body))
@@ -184,13 +186,15 @@ async def _fault(request: web.Request, fault: Fault) -> web.StreamResponse:
     return web.Response(text="{not json", content_type="application/json")  # malformed
 
 
-async def _sse(request: web.Request, text: str, body: dict, *, drop: bool) -> web.StreamResponse:
+async def _sse(
+    request: web.Request, text: str, body: dict, *, drop: bool, pace: float
+) -> web.StreamResponse:
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
     await response.prepare(request)
     pieces = [text[i : i + 4] for i in range(0, len(text), 4)] or [""]
     for n, piece in enumerate(pieces):
         await response.write(f"data: {json.dumps(_chunk(piece, body))}\n\n".encode())
-        await asyncio.sleep(0.005)
+        await asyncio.sleep(pace)
         if drop and n == 2:
             assert request.transport is not None
             request.transport.close()

@@ -176,6 +176,8 @@ class FakeSlack:
             return self._update(params)
         if method == "chat.postEphemeral":
             return {"message_ts": self.next_ts()}
+        if method in ("chat.startStream", "chat.appendStream", "chat.stopStream"):
+            return self._stream(method, params)
         if method == "conversations.replies":
             return {"messages": self.thread(params["channel"], params["ts"]), "has_more": False}
         return {}
@@ -185,6 +187,19 @@ class FakeSlack:
         message = {**params, "ts": ts, "user": BOT_USER, "bot_id": BOT_ID, "type": "message"}
         self.add_message(params["channel"], message)
         return {"channel": params["channel"], "ts": ts, "message": message}
+
+    def _stream(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        """A streamed message: started in a thread, appended to, stopped with its blocks."""
+        if method == "chat.startStream":
+            start = {**params, "text": params.get("markdown_text", ""), "streaming": True}
+            return self._post(start)
+        with self._lock:
+            message = next(m for m in self.messages.get(params["channel"], [])
+                           if m["ts"] == params["ts"])
+            message["text"] += params.get("markdown_text", "")
+            if method == "chat.stopStream":
+                message.update(streaming=False, blocks=params.get("blocks"))
+        return {"channel": params["channel"], "ts": params["ts"]}
 
     def _update(self, params: dict[str, Any]) -> dict[str, Any]:
         with self._lock:

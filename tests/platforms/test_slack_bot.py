@@ -10,9 +10,9 @@ import pytest
 from pydantic import SecretStr
 
 from bot.app.platforms import build_slack
+from bot.app.slack_bot import SlackBot
 from bot.core.access import Allowlist
 from bot.core.phrases import phrase
-from bot.platforms.slack import SlackBot
 from bot.state.store import StateStore
 from tests.fakes.slack_events import block_action, event_callback, mention, message, slash_command
 from tests.fakes.slack_fake import BOT_USER, Fail, FakeSlack
@@ -39,6 +39,7 @@ def slack_settings(sample_index, fake: FakeSlack, **extra):
             "slack_allowed_users": [ALLOWED],
             "draft_interval": 0.2,
             "user_questions_per_minute": 200,
+            "slack_native_streaming": False,  # the chat.update path (streams: test_slack_streaming)
             **extra,
         }
     )

@@ -51,12 +51,12 @@ async def post(url: str, body: str, headers: dict[str, str]) -> int:
 
 
 async def finished(fake) -> list[dict]:
-    """The chat.update calls that carry blocks: finished answers."""
+    """The chat.stopStream calls (answers stream natively by default): finished answers."""
     for _ in range(500):
-        if done := [c for c in fake.calls_to("chat.update") if c.get("blocks")]:
+        if done := fake.calls_to("chat.stopStream"):
             return done
         await asyncio.sleep(0.02)
-    raise AssertionError(f"no finished answer: {fake.calls_to('chat.update')}")
+    raise AssertionError(f"no finished answer: {fake.calls}")
 
 
 def event_body(ts: str) -> str:
@@ -70,8 +70,9 @@ async def test_signed_event_is_answered(http_bot):
     ts = json.loads(body)["event"]["ts"]
     assert await post(url, body, signed_headers(body, SECRET)) == 200
     (answer,) = await finished(fake)
-    (placeholder,) = fake.calls_to("chat.postMessage")
-    assert placeholder["thread_ts"] == ts
+    (stream,) = fake.calls_to("chat.startStream")
+    assert stream["thread_ts"] == ts and stream["recipient_user_id"] == "UANY"
+    assert "Sentence-BERT" in stream["markdown_text"]
     assert answer["channel"] == "CGENERAL" and "paper-notes.txt" in json.dumps(answer["blocks"])
 
 
@@ -89,7 +90,7 @@ async def test_forged_or_stale_requests_get_401_and_no_processing(http_bot, head
     body = event_body(fake.next_ts())
     assert await post(url, body, headers(body)) == 401
     await asyncio.sleep(0.5)
-    assert fake.calls_to("chat.postMessage") == [] and fake.calls_to("chat.update") == []
+    assert fake.calls_to("chat.postMessage") == [] and fake.calls_to("chat.startStream") == []
 
 
 async def test_a_retried_delivery_is_acked_but_answered_once(http_bot):
@@ -102,5 +103,6 @@ async def test_a_retried_delivery_is_acked_but_answered_once(http_bot):
     assert await post(url, body, retry) == 200
     (answer,) = await finished(fake)
     await asyncio.sleep(0.5)
-    assert len(fake.calls_to("chat.postMessage")) == 1
-    assert [c for c in fake.calls_to("chat.update") if c.get("blocks")] == [answer]
+    assert len(fake.calls_to("chat.startStream")) == 1 and fake.calls_to("chat.stopStream") == [
+        answer
+    ]

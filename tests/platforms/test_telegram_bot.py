@@ -11,9 +11,9 @@ from pydantic import SecretStr
 from telegram import Update
 
 from bot.app.platforms import build_telegram
+from bot.app.telegram_bot import TelegramBot
 from bot.core.access import Allowlist
 from bot.core.phrases import phrase
-from bot.platforms.telegram import TelegramBot
 from bot.state.store import StateStore
 from tests.fakes.telegram_fake import FakeTelegram
 from tests.fakes.telegram_updates import (

@@ -42,6 +42,11 @@ def context(lines: Sequence[str]) -> Block:
 def answer_messages(answer: Answer, *, feedback_ref: str) -> list[list[Block]]:
     """The answer as one or more messages of blocks (each ≤ 50 blocks)."""
     body = [section(piece) for piece in split_text(to_mrkdwn(answer.text), SECTION_CHARS)]
+    return _paginate(body or [section(" ")], answer_tail(answer, feedback_ref=feedback_ref))
+
+
+def answer_tail(answer: Answer, *, feedback_ref: str) -> list[Block]:
+    """Under the answer's text: its sources, the extractive note, the feedback buttons."""
     tail: list[Block] = []
     if answer.citations:
         title = f"*{phrase('sources', answer.language)}*"
@@ -50,7 +55,7 @@ def answer_messages(answer: Answer, *, feedback_ref: str) -> list[list[Block]]:
         tail.append(context([f"_{phrase('extractive_note', answer.language)}_"]))
     if answer.found:
         tail.append(feedback_buttons(feedback_ref))
-    return _paginate(body or [section(" ")], tail)
+    return tail
 
 
 def feedback_buttons(ref: str) -> Block:

@@ -1,5 +1,5 @@
-"""Slack: a Bolt app that answers mentions, DMs, thread replies and slash commands."""
+"""Slack: the events, commands and buttons of a Bolt app, translated for the conversation."""
 
-from bot.platforms.slack.app import SlackBot, register
+from bot.platforms.slack.app import register
 
-__all__ = ["SlackBot", "register"]
+__all__ = ["register"]

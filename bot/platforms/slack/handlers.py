@@ -17,9 +17,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.core.answers import Answer, Turn
 from bot.core.phrases import phrase
 from bot.core.text import language_of
-from bot.platforms.conversation import Asker, Conversation
+from bot.platforms.conversation import Asker, Conversation, Outlet
+from bot.platforms.conversation.streaming import StreamOutlet
 from bot.platforms.dialects.slack_blocks import answer_messages, plain_fallback
 from bot.platforms.dialects.slack_text import clean_question, is_answerable, thread_turns
+from bot.platforms.slack.stream import SlackNativeStream, refused
 
 log = logging.getLogger(__name__)
 Ack = Callable[..., Awaitable[Any]]
@@ -72,11 +74,15 @@ class SlackOutlet:
 
 
 class SlackEvents:
-    def __init__(self, *, conversation: Conversation, client: AsyncWebClient) -> None:
+    def __init__(
+        self, *, conversation: Conversation, client: AsyncWebClient, native: bool = True
+    ) -> None:
         self.conversation = conversation
         self.client = client
         self.bot_user: str | None = None
         self.bot_id: str | None = None
+        self.native = native
+        self.streams: dict[str, bool] = {}  # workspace → streams natively (learned once)
 
     async def on_mention(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         if is_answerable(event, bot_user=self.bot_user, bot_id=self.bot_id):
@@ -104,13 +110,28 @@ class SlackEvents:
         is_dm = event.get("channel_type") == "im"
         asker = Asker(event["user"], channel, language_of(question))
         thread = None if is_dm else (event.get("thread_ts") or event["ts"])
-        outlet = SlackOutlet(self.client, channel, event.get("thread_ts") or thread)
+        edits = SlackOutlet(self.client, channel, event.get("thread_ts") or thread)
+        outlet = self._outlet(event, body, edits)
         usage = phrase("usage_ask", asker.lang, command=f"<@{self.bot_user}>")
         if refusal := talk.refusal(asker, question, usage):
             await self.refuse(asker, outlet, refusal, private=not is_dm)
             return
         history = talk.history(channel) if is_dm else await self._thread(event, asker)
         await talk.answer(asker, question, outlet, history=history, remember=is_dm, thread=thread)
+
+    def _outlet(self, event: dict[str, Any], body: dict[str, Any], edits: SlackOutlet) -> Outlet:
+        """A native stream where the workspace has them, else the placeholder and edits."""
+        team = event.get("team") or body.get("team_id") or ""
+        if not self.native or not self.streams.get(team, True):
+            return edits
+        thread = event.get("thread_ts") or event["ts"]
+        stream = SlackNativeStream(
+            self.client, event["channel"], thread, user=event["user"], team=team or None
+        )
+        return StreamOutlet(
+            stream, fallback=lambda: edits, refused=refused,
+            on_refused=lambda: self.streams.__setitem__(team, False),
+        )
 
     async def refuse(self, asker: Asker, outlet: SlackOutlet, text: str, *, private: bool) -> None:
         if not private:

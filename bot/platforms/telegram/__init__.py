@@ -1,5 +1,5 @@
-"""Telegram: a python-telegram-bot application for DMs, groups and commands."""
+"""Telegram: the updates and commands of a PTB application, translated for the conversation."""
 
-from bot.platforms.telegram.app import Receiving, TelegramBot, register
+from bot.platforms.telegram.app import COMMANDS, register
 
-__all__ = ["Receiving", "TelegramBot", "register"]
+__all__ = ["COMMANDS", "register"]

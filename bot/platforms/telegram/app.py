@@ -1,18 +1,14 @@
-"""The Telegram bot: a python-telegram-bot Application, long polling or a webhook."""
+"""Which Telegram update and command goes to which handler, and the commands' descriptions
+(the running service, polling or webhook, is bot.app.telegram_bot)."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
-from telegram import BotCommand, Update
+from telegram import Update
 from telegram.ext import Application, CommandHandler, MessageHandler, TypeHandler, filters
 
-from bot.core.answers import Lang
-from bot.core.digest import Digest
-from bot.platforms.dialects.telegram_html import digest_html
 from bot.platforms.telegram.handlers import TelegramHandlers
-from bot.platforms.telegram.sender import Sender
 
 log = logging.getLogger(__name__)
 COMMANDS = {  # name: (English, Japanese) descriptions, registered with setMyCommands
@@ -39,78 +35,3 @@ def register(application: Application, handlers: TelegramHandlers) -> None:
         application.add_handler(CommandHandler(name, callback))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.on_text))
     application.add_error_handler(handlers.on_error)
-
-
-@dataclass(frozen=True, slots=True)
-class Receiving:
-    """How updates arrive: long polling, or a webhook when ``webhook_url`` is set."""
-
-    poll_timeout: int = 30
-    webhook_url: str | None = None
-    listen: str = "127.0.0.1"
-    port: int = 8443
-    path: str = "/telegram"
-    secret: str | None = None
-
-    @property
-    def mode(self) -> str:
-        return "webhook" if self.webhook_url else "polling"
-
-
-class TelegramBot:
-    name = "telegram"
-
-    def __init__(
-        self,
-        application: Application,
-        handlers: TelegramHandlers,
-        sender: Sender,
-        receive: Receiving,
-        digest_lang: Lang = "ja",
-    ) -> None:
-        self.application = application
-        self.handlers = handlers
-        self._sender = sender
-        self._receive = receive
-        self._digest_lang = digest_lang
-
-    async def start(self) -> None:
-        app, receive = self.application, self._receive
-        await app.initialize()  # getMe: fails fast on a bad token
-        await app.bot.set_my_commands([BotCommand(n, en) for n, (en, _) in COMMANDS.items()])
-        await app.bot.set_my_commands(
-            [BotCommand(n, ja) for n, (_, ja) in COMMANDS.items()], language_code="ja"
-        )
-        await app.start()
-        assert app.updater is not None
-        if receive.webhook_url:
-            await app.updater.start_webhook(
-                listen=receive.listen,
-                port=receive.port,
-                url_path=receive.path.strip("/"),
-                webhook_url=receive.webhook_url,
-                secret_token=receive.secret,
-            )
-        else:
-            await app.updater.start_polling(
-                poll_interval=0.0, timeout=receive.poll_timeout, allowed_updates=Update.ALL_TYPES
-            )
-        log.info("Telegram: %s as @%s", receive.mode, app.bot.username)
-
-    async def post_digest(self, chat: str, digest: Digest) -> None:
-        # Idempotent; needed when posting from `notesbot digest --post` without start().
-        await self.application.bot.initialize()
-        for page in digest_html(digest, self._digest_lang):
-            await self._sender.send(int(chat), page)
-
-    async def stop(self, timeout: float) -> None:
-        """Stop fetching updates, let answers in flight finish, then shut PTB down."""
-        app = self.application
-        if app.updater is not None and app.updater.running:
-            await app.updater.stop()
-        if not await self.handlers.conversation.inflight.wait_idle(timeout):
-            log.warning("Telegram: %d answers still running at shutdown",
-                        self.handlers.conversation.inflight.count)
-        if app.running:
-            await app.stop()
-        await app.shutdown()
