@@ -155,7 +155,8 @@ def build_telegram(
     sender = Sender(bot=application.bot, pacer=ChatPacer(interval=1.0))
     lang = settings.summary_language
     handlers = TelegramHandlers(
-        conversation=conversation, assistant=assistant, sender=sender, digest_lang=lang
+        conversation=conversation, assistant=assistant, sender=sender, digest_lang=lang,
+        drafts=settings.telegram_drafts,
     )
     register(application, handlers)
     secret = settings.telegram_webhook_secret

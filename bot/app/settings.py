@@ -120,6 +120,9 @@ class Settings(BaseSettings):
     telegram_webhook_path: str = "/telegram"
     telegram_webhook_secret: SecretStr | None = None
     telegram_timeout: float = Field(30.0, gt=0)
+    telegram_drafts: bool = Field(
+        True, description="Private chats stream with sendMessageDraft (edits in groups)"
+    )
     telegram_poll_timeout: int = Field(10, ge=0, description="Long-poll seconds")
 
     # --- Slack ---

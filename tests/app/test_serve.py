@@ -21,6 +21,7 @@ from tests.fakes.slack_events import event_callback, mention
 from tests.fakes.slack_fake import FakeSlack
 from tests.fakes.telegram_fake import FakeTelegram
 from tests.fakes.telegram_updates import private_text
+from tests.support import eventually
 
 pytestmark = pytest.mark.slow
 NOTESBOT = Path(sys.executable).with_name("notesbot")
@@ -103,7 +104,12 @@ async def test_serve_answers_both_platforms_posts_once_and_stops_on_sigterm(worl
                 telegram.push_update(private_text("Transformer はなぜ学習が速い？", user_id=42))
                 (answer,) = await slack.wait_for("chat.stopStream", timeout=30)
                 assert "paper-notes.txt" in json.dumps(answer["blocks"])
-                await telegram.wait_for("editMessageText", timeout=30)
+                # A private chat: drafts while writing, then the answer as one message.
+                await telegram.wait_for("sendMessageDraft", timeout=30)
+                assert await eventually(lambda: any(
+                    "deep-dive_attention.md" in m["text"] and int(m["chat_id"]) == 42
+                    for m in telegram.calls_to("sendMessage")
+                ), timeout=30)
         finally:
             code, seconds, rest = terminate(proc)
         output = "".join(lines) + rest

@@ -47,6 +47,7 @@ def telegram_settings(sample_index, fake: FakeTelegram, **extra):
             "telegram_poll_timeout": 1,
             "telegram_timeout": 10.0,
             "user_questions_per_minute": 200,
+            "telegram_drafts": False,  # the edit-in-place path (drafts: test_telegram_drafts)
             **extra,
         }
     )

@@ -171,7 +171,9 @@ class Conversation:
         try:
             if ref is not None:
                 first = pages.pop(0)
-                await self._delivery.idempotent(lambda: outlet.replace(ref, first))
+                write = lambda: outlet.replace(ref, first)  # noqa: E731
+                in_place = getattr(outlet, "replaces_in_place", True)
+                await (self._delivery.idempotent(write) if in_place else self._delivery.send(write))
             for page in pages:  # a long answer continues below
                 await self._delivery.send(lambda page=page: outlet.add(page))
         except Exception as exc:

@@ -66,7 +66,10 @@ class StreamOutlet:
         fallback: Callable[[], Outlet],
         refused: Callable[[BaseException], bool],
         on_refused: Callable[[], None],
+        final_is_send: bool = False,
     ) -> None:
+        # Telegram persists a draft with a new message: not to be repeated like an edit.
+        self.replaces_in_place = not final_is_send
         self._stream, self._fallback_factory = stream, fallback
         self._refused, self._on_refused = refused, on_refused
         self._appender = Appender()
@@ -75,8 +78,8 @@ class StreamOutlet:
         self._thinking = ""
 
     async def start(self, text: str) -> str:
-        await self._stream.status(text)
         self._thinking = text
+        await self._guarded(self._stream.status(text))
         return ""
 
     async def draft(self, ref: str, text: str) -> None:

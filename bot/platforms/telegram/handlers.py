@@ -16,8 +16,11 @@ from bot.core.answers import Answer, Lang
 from bot.core.assistant import Assistant
 from bot.core.phrases import phrase
 from bot.core.text import language_of
-from bot.platforms.conversation import Asker, Conversation
+from bot.platforms.conversation import Asker, Conversation, Outlet
+from bot.platforms.conversation.streaming import StreamOutlet
 from bot.platforms.dialects.telegram_html import answer_html, digest_html, hits_html, summary_html
+from bot.platforms.telegram.drafts import TelegramDrafts
+from bot.platforms.telegram.drafts import refused as drafts_refused
 from bot.platforms.telegram.sender import Sender
 
 log = logging.getLogger(__name__)
@@ -57,9 +60,16 @@ class TelegramOutlet:
 
 class TelegramHandlers:
     def __init__(
-        self, *, conversation: Conversation, assistant: Assistant, sender: Sender, digest_lang: Lang
+        self,
+        *,
+        conversation: Conversation,
+        assistant: Assistant,
+        sender: Sender,
+        digest_lang: Lang,
+        drafts: bool = True,
     ) -> None:
         self.conversation = conversation
+        self.drafts = drafts
         self._assistant = assistant
         self._sender = sender
         self._digest_lang = digest_lang
@@ -88,7 +98,15 @@ class TelegramHandlers:
         with contextlib.suppress(NetworkError):  # "typing…" is a courtesy, not the answer
             await message.get_bot().send_chat_action(message.chat_id, ChatAction.TYPING)
         private = message.chat.type == ChatType.PRIVATE
-        outlet = TelegramOutlet(self._sender, message.chat_id, None if private else message.id)
+        outlet: Outlet = TelegramOutlet(
+            self._sender, message.chat_id, None if private else message.id
+        )
+        if private and self.drafts:  # animated drafts, persisted by one final message
+            edits = outlet
+            outlet = StreamOutlet(
+                TelegramDrafts(self._sender, message.chat_id, message.id), fallback=lambda: edits,
+                refused=drafts_refused, on_refused=lambda: None, final_is_send=True,
+            )
         history = self.conversation.history(asker.chat)
         await self.conversation.answer(asker, question, outlet, history=history, remember=True)
 

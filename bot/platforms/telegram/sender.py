@@ -26,6 +26,14 @@ class Sender:
         self._bot = bot
         self._pacer = pacer
 
+    @property
+    def bot(self) -> Bot:
+        return self._bot
+
+    @property
+    def pacer(self) -> ChatPacer:
+        return self._pacer
+
     async def send(self, chat_id: int, html: str, *, reply_to: int | None = None) -> Message:
         await self._pacer.wait(chat_id)
         reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None

@@ -1,0 +1,45 @@
+"""Telegram's animated drafts (sendMessageDraft) for private chats: the draft shows the answer
+as it is written (plain text, ≤ 1 per second per chat) and one sendMessage persists the final
+HTML. A draft that fails or is rate limited hands the answer to the edit-in-place path."""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram.error import BadRequest, Forbidden, RetryAfter
+
+from bot.core.answers import Answer
+from bot.platforms.dialects.telegram_html import answer_html
+from bot.platforms.telegram.sender import Sender
+
+# A draft that takes longer (PTB's rate limiter waiting out a 429, a slow server) is no draft:
+# the answer falls back to edits rather than wait. (The limiter reads a retry count of 0 as
+# "the default", so it cannot be told not to wait.)
+_DRAFT_SECONDS = 2.0
+
+
+def refused(exc: BaseException) -> bool:
+    return isinstance(exc, RetryAfter | BadRequest | Forbidden | TimeoutError)
+
+
+class TelegramDrafts:
+    def __init__(self, sender: Sender, chat: int, draft_id: int) -> None:
+        self._sender, self._chat, self._id = sender, chat, draft_id
+
+    async def status(self, text: str) -> None:
+        await self._draft(text)
+
+    async def show(self, delta: str, text: str) -> None:
+        if self._sender.pacer.try_now(self._chat):  # busy chat: skip, the next draft supersedes it
+            await self._draft(text)
+
+    async def _draft(self, text: str) -> None:
+        async with asyncio.timeout(_DRAFT_SECONDS):
+            await self._sender.bot.send_message_draft(self._chat, self._id, text[:4096])
+
+    async def close(self, answer: Answer, rest: str | None) -> None:
+        for page in answer_html(answer):
+            await self._sender.send(self._chat, page)
+
+    async def notice(self, text: str) -> None:
+        await self._sender.say(self._chat, text)
