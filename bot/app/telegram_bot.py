@@ -12,11 +12,20 @@ from telegram.ext import Application
 from bot.core.answers import Lang
 from bot.core.digest import Digest
 from bot.platforms.dialects.telegram_html import digest_html
-from bot.platforms.telegram.app import COMMANDS
 from bot.platforms.telegram.handlers import TelegramHandlers
 from bot.platforms.telegram.sender import Sender
 
 log = logging.getLogger(__name__)
+COMMANDS = {  # name: (English, Japanese) descriptions, registered with setMyCommands
+    "ask": ("Ask your notes a question", "ノートに質問する"),
+    "paper": ("A paper in 140 characters, with its link", "論文を140字で要約"),
+    "search": ("Passages of your notes that match", "ノートを検索"),
+    "new": ("Forget this conversation", "会話の履歴を消す"),
+    "digest": ("Today's paper digest", "今日の論文ダイジェスト"),
+    "subscribe": ("Daily digest in this chat", "毎日のダイジェストを受け取る"),
+    "unsubscribe": ("Stop the daily digest here", "ダイジェストを止める"),
+    "help": ("What I can do", "使い方"),
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 """What the bots must remember across restarts, in SQLite beside the index.
 
 * claims: "this event / update / message was handled" (exactly-once answers under retries);
-* feedback: 👍/👎 on answers;
+* feedback: 👍/👎 on answers, and the answers themselves (question, text, sources, mode);
 * conversations: recent turns per chat (Telegram memory; Slack threads are their own memory);
 * subscriptions: chats and channels that asked for the daily digest.
 
@@ -10,10 +10,12 @@ Every call is one short statement (WAL journal): cheap enough to run on the even
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from bot.core.answers import Turn
+from bot.core.answers import Answer, Turn
 from bot.state.db import Database
 
 _SCHEMA = """
@@ -26,6 +28,10 @@ CREATE TABLE IF NOT EXISTS turns(
     platform TEXT NOT NULL, conversation TEXT NOT NULL, role TEXT NOT NULL, text TEXT NOT NULL,
     at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS turns_by_conversation ON turns(platform, conversation);
+CREATE TABLE IF NOT EXISTS answers(
+    platform TEXT NOT NULL, ref TEXT NOT NULL, user TEXT, question TEXT NOT NULL,
+    answer TEXT NOT NULL, mode TEXT NOT NULL, citations TEXT NOT NULL, at TEXT NOT NULL,
+    PRIMARY KEY(platform, ref));
 CREATE TABLE IF NOT EXISTS subscriptions(
     platform TEXT NOT NULL, target TEXT NOT NULL, at TEXT NOT NULL,
     PRIMARY KEY(platform, target));
@@ -79,6 +85,38 @@ class StateStore:
         with self._sql() as db:
             query = "SELECT ref, user, value FROM feedback WHERE platform=? ORDER BY at, ref"
             return list(db.execute(query, (platform,)))
+
+    def record_answer(self, platform: str, ref: str, user: str | None, answer: Answer) -> None:
+        """What a vote on ``ref`` is about: the question, the answer, its sources, its mode."""
+        cited = [{"n": c.n, "source": c.source, "heading": c.heading, "paper": c.paper}
+                 for c in answer.citations]
+        with self._sql() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO answers VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+                (platform, ref, user, answer.question, answer.text, answer.mode,
+                 json.dumps(cited, ensure_ascii=False), _now()),
+            )
+
+    def votes(self, limit: int = 1000) -> list[dict[str, Any]]:
+        """Recent votes, newest first, with the answers they judge (when recorded)."""
+        query = (
+            "SELECT f.platform, f.ref, f.user, f.value, f.at, a.question, a.answer, a.mode,"
+            " a.citations FROM feedback f LEFT JOIN answers a"
+            " ON a.platform = f.platform AND a.ref = f.ref ORDER BY f.at DESC LIMIT ?"
+        )
+        keys = ("platform", "ref", "user", "vote", "at", "question", "answer", "mode", "citations")
+        with self._sql() as db:
+            rows = [dict(zip(keys, row, strict=True)) for row in db.execute(query, (limit,))]
+        for row in rows:
+            row["citations"] = json.loads(row["citations"] or "[]")
+        return rows
+
+    def clear_feedback(self) -> int:
+        """Forget every vote and recorded answer; the number of votes forgotten."""
+        with self._sql() as db:
+            count = db.execute("DELETE FROM feedback").rowcount
+            db.execute("DELETE FROM answers")
+            return count
 
     # --- conversation memory ---
     def remember(self, platform: str, conversation: str, *turns: Turn, keep: int = 20) -> None:

@@ -61,6 +61,11 @@ class Outlet(Protocol):
         """A short plain message: in place of ``ref`` when given."""
         ...
 
+    @property
+    def feedback_ref(self) -> str | None:
+        """What a vote on the delivered answer will name (None: no vote possible)."""
+        ...
+
 
 class Conversation:
     def __init__(
@@ -146,6 +151,8 @@ class Conversation:
         if remember:
             turns = (Turn("user", question), Turn("assistant", answer.text))
             self._state.remember(self.platform, asker.chat, *turns)
+        if answer.found and outlet.feedback_ref:
+            self._state.record_answer(self.platform, outlet.feedback_ref, asker.user, answer)
         return answer
 
     async def _placeholder(self, outlet: Outlet, asker: Asker) -> str | None:

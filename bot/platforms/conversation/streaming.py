@@ -54,6 +54,9 @@ class NativeStream(Protocol):
 
     async def notice(self, text: str) -> None: ...
 
+    @property
+    def feedback_ref(self) -> str | None: ...
+
 
 class StreamOutlet:
     """An Outlet over a NativeStream that turns into ``fallback()`` (the placeholder and
@@ -119,6 +122,11 @@ class StreamOutlet:
 
     async def add(self, page: object) -> None:
         raise AssertionError("a streamed answer is one message")
+
+    @property
+    def feedback_ref(self) -> str | None:
+        source = self._fallback if self._fallback is not None else self._stream
+        return source.feedback_ref
 
     async def notice(self, ref: str | None, text: str) -> None:
         if self._fallback is not None:

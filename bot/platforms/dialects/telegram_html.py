@@ -104,6 +104,13 @@ def answer_html(answer: Answer) -> list[str]:
     return split_html("\n\n".join(parts))
 
 
+def voted_pages(answer: Answer) -> list[tuple[str, bool]]:
+    """The answer's pages, each with whether it carries the 👍/👎 buttons (the last, when
+    something was found)."""
+    pages = answer_html(answer)
+    return [(page, answer.found and i == len(pages) - 1) for i, page in enumerate(pages)]
+
+
 def summary_html(summary: Summary) -> str:
     lines = [f"<b>{escape(summary.paper)}</b>", escape(summary.text)]
     if summary.url:

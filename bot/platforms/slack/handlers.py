@@ -1,7 +1,5 @@
-"""Slack events in (mentions, DMs, thread replies), the shared conversation, Slack out.
-
-A thread is its own memory (read back with conversations.replies); a DM remembers its turns.
-"""
+"""Slack events in (mentions, DMs, thread replies), the shared conversation, Slack out. A
+thread is its own memory (read back with conversations.replies); a DM remembers its turns."""
 
 from __future__ import annotations
 
@@ -40,6 +38,7 @@ class SlackOutlet:
 
     def __init__(self, client: AsyncWebClient, channel: str, thread_ts: str | None) -> None:
         self._client, self._channel, self.thread_ts = client, channel, thread_ts
+        self.feedback_ref: str | None = None
 
     async def start(self, text: str) -> str:
         return str((await self.post(text=text))["ts"])
@@ -49,7 +48,8 @@ class SlackOutlet:
 
     def pages(self, ref: str, answer: Answer) -> Sequence[object]:
         fallback = plain_fallback(answer.text)
-        pages = answer_messages(answer, feedback_ref=f"{self._channel}:{ref}")
+        self.feedback_ref = f"{self._channel}:{ref}"
+        pages = answer_messages(answer, feedback_ref=self.feedback_ref)
         return [(fallback if i == 0 else fallback[:200], page) for i, page in enumerate(pages)]
 
     async def replace(self, ref: str, page: object) -> None:
@@ -134,12 +134,12 @@ class SlackEvents:
         )
 
     async def refuse(self, asker: Asker, outlet: SlackOutlet, text: str, *, private: bool) -> None:
-        if not private:
+        if private:
+            await self.client.chat_postEphemeral(
+                channel=asker.chat, user=asker.user or "", text=text, thread_ts=outlet.thread_ts
+            )
+        else:
             await outlet.post(text=text)
-            return
-        await self.client.chat_postEphemeral(
-            channel=asker.chat, user=asker.user or "", text=text, thread_ts=outlet.thread_ts
-        )
 
     async def _thread(self, event: dict[str, Any], asker: Asker) -> list[Turn]:
         thread_ts, ts = event.get("thread_ts"), event["ts"]

@@ -33,6 +33,7 @@ class SlackNativeStream:
         self._client, self._channel, self._thread = client, channel, thread_ts
         self._to = {"recipient_user_id": user, **({"recipient_team_id": team} if team else {})}
         self.ts: str | None = None
+        self.feedback_ref: str | None = None
 
     async def status(self, text: str) -> None:
         try:
@@ -57,7 +58,7 @@ class SlackNativeStream:
         if self.ts is None or rest:  # the rest, or all of it when answered before any draft
             await self.show(answer.text if self.ts is None else rest or "", answer.text)
         assert self.ts is not None
-        ref = f"{self._channel}:{self.ts}"
+        ref = self.feedback_ref = f"{self._channel}:{self.ts}"
         if rest is None:  # the text changed under the stream: the final answer replaces it
             await self._client.chat_stopStream(channel=self._channel, ts=self.ts)
             blocks = answer_messages(answer, feedback_ref=ref)[0]
@@ -70,10 +71,9 @@ class SlackNativeStream:
         await self.status("")
 
     async def notice(self, text: str) -> None:
+        where = {"channel": self._channel}
         if self.ts is None:
-            await self._client.chat_postMessage(channel=self._channel, thread_ts=self._thread,
-                                                text=text)
+            await self._client.chat_postMessage(**where, thread_ts=self._thread, text=text)
         else:
-            await self._client.chat_stopStream(channel=self._channel, ts=self.ts,
-                                               markdown_text=f"\n\n{text}")
+            await self._client.chat_stopStream(**where, ts=self.ts, markdown_text=f"\n\n{text}")
         await self.status("")

@@ -1,5 +1,5 @@
 """Telegram: the updates and commands of a PTB application, translated for the conversation."""
 
-from bot.platforms.telegram.app import COMMANDS, register
+from bot.platforms.telegram.app import register
 
-__all__ = ["COMMANDS", "register"]
+__all__ = ["register"]

@@ -9,7 +9,7 @@ import asyncio
 from telegram.error import BadRequest, Forbidden, RetryAfter
 
 from bot.core.answers import Answer
-from bot.platforms.dialects.telegram_html import answer_html
+from bot.platforms.dialects.telegram_html import voted_pages
 from bot.platforms.telegram.sender import Sender
 
 # A draft that takes longer (PTB's rate limiter waiting out a 429, a slow server) is no draft:
@@ -25,6 +25,7 @@ def refused(exc: BaseException) -> bool:
 class TelegramDrafts:
     def __init__(self, sender: Sender, chat: int, draft_id: int) -> None:
         self._sender, self._chat, self._id = sender, chat, draft_id
+        self.feedback_ref: str | None = None
 
     async def status(self, text: str) -> None:
         await self._draft(text)
@@ -38,8 +39,9 @@ class TelegramDrafts:
             await self._sender.bot.send_message_draft(self._chat, self._id, text[:4096])
 
     async def close(self, answer: Answer, rest: str | None) -> None:
-        for page in answer_html(answer):
-            await self._sender.send(self._chat, page)
+        for page, votes in voted_pages(answer):
+            sent = await self._sender.send(self._chat, page, votes=votes)
+            self.feedback_ref = f"{self._chat}:{sent.message_id}" if votes else None
 
     async def notice(self, text: str) -> None:
         await self._sender.say(self._chat, text)

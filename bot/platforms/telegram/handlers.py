@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Sequence
+from typing import cast
 
 from telegram import Message, Update
 from telegram.constants import ChatAction, ChatType
@@ -18,10 +19,11 @@ from bot.core.phrases import phrase
 from bot.core.text import language_of
 from bot.platforms.conversation import Asker, Conversation, Outlet
 from bot.platforms.conversation.streaming import StreamOutlet
-from bot.platforms.dialects.telegram_html import answer_html, digest_html, hits_html, summary_html
+from bot.platforms.dialects.telegram_html import digest_html, hits_html, summary_html, voted_pages
+from bot.platforms.dialects.telegram_text import addressed, language_of_client, strip_handle
 from bot.platforms.telegram.drafts import TelegramDrafts
 from bot.platforms.telegram.drafts import refused as drafts_refused
-from bot.platforms.telegram.sender import Sender
+from bot.platforms.telegram.sender import FEEDBACK, Sender
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
@@ -38,6 +40,7 @@ class TelegramOutlet:
 
     def __init__(self, sender: Sender, chat: int, reply_to: int | None) -> None:
         self._sender, self._chat, self._reply_to = sender, chat, reply_to
+        self.feedback_ref: str | None = None
 
     async def start(self, text: str) -> str:
         return str((await self._sender.say(self._chat, text, reply_to=self._reply_to)).message_id)
@@ -46,13 +49,17 @@ class TelegramOutlet:
         await self._sender.draft(self._chat, int(ref), text)
 
     def pages(self, ref: str, answer: Answer) -> Sequence[object]:
-        return answer_html(answer)
+        return voted_pages(answer)
 
     async def replace(self, ref: str, page: object) -> None:
-        await self._sender.edit(self._chat, int(ref), str(page))
+        html, votes = cast(tuple[str, bool], page)
+        await self._sender.edit(self._chat, int(ref), html, votes=votes)
+        self.feedback_ref = f"{self._chat}:{ref}" if votes else self.feedback_ref
 
     async def add(self, page: object) -> None:
-        await self._sender.send(self._chat, str(page))
+        html, votes = cast(tuple[str, bool], page)
+        sent = await self._sender.send(self._chat, html, votes=votes)
+        self.feedback_ref = f"{self._chat}:{sent.message_id}" if votes else self.feedback_ref
 
     async def notice(self, ref: str | None, text: str) -> None:
         await self._sender.say(self._chat, text)
@@ -83,9 +90,14 @@ class TelegramHandlers:
         message = update.effective_message
         if message is None or not message.text:
             return
-        if message.chat.type != ChatType.PRIVATE and not _addressed(message, context):
+        replied = message.reply_to_message
+        to_bot = bool(replied and replied.from_user and replied.from_user.id == context.bot.id)
+        name = context.bot.username
+        if message.chat.type != ChatType.PRIVATE and not addressed(
+            message.text, username=name, replied_to_bot=to_bot
+        ):
             return  # in groups: only when mentioned or replied to
-        await self._question(message, _strip_handle(message.text, context.bot.username))
+        await self._question(message, strip_handle(message.text, name))
 
     async def on_ask(self, update: Update, context: Context) -> None:
         if update.effective_message is not None:
@@ -143,14 +155,21 @@ class TelegramHandlers:
                 await self._sender.send(int(asker.chat), page)
 
     async def on_subscribe(self, update: Update, context: Context) -> None:
-        await self._subscription(update, on=True)
-
-    async def on_unsubscribe(self, update: Update, context: Context) -> None:
-        await self._subscription(update, on=False)
-
-    async def _subscription(self, update: Update, *, on: bool) -> None:
-        if (asker := await self._gate(update.effective_message)) is not None:
+        """/subscribe and /unsubscribe: the daily digest in this chat, or not."""
+        message = update.effective_message
+        on = bool(message and (message.text or "").startswith("/subscribe"))
+        if (asker := await self._gate(message)) is not None:
             await self._sender.say(int(asker.chat), self.conversation.subscribe(asker, on))
+
+    async def on_vote(self, update: Update, context: Context) -> None:
+        query = update.callback_query
+        if query is None or query.message is None or not query.data:
+            return
+        chat, lang = query.message.chat.id, language_of_client(query.from_user.language_code)
+        asker = Asker(str(query.from_user.id), str(chat), lang)
+        ref = f"{chat}:{query.message.message_id}"
+        thanks = self.conversation.vote(asker, ref, query.data == f"{FEEDBACK}up")
+        await query.answer(thanks or "")
 
     async def on_error(self, update: object, context: Context) -> None:
         """Last resort (a handler raised): one apology, never silence."""
@@ -179,22 +198,6 @@ class TelegramHandlers:
         return asker
 
 
-def _addressed(message: Message, context: Context) -> bool:
-    """A group message for the bot: it mentions the bot, or replies to one of its messages."""
-    replied = message.reply_to_message
-    author = replied.from_user if replied is not None else None
-    if author is not None and author.id == context.bot.id:
-        return True
-    return f"@{context.bot.username}".lower() in (message.text or "").lower()
-
-
-def _strip_handle(text: str, username: str | None) -> str:
-    if username:
-        text = text.replace(f"@{username}", " ")
-    return " ".join(text.split())
-
-
 def _lang(message: Message | None) -> Lang:
     user = message.from_user if message is not None else None
-    code = (user.language_code or "") if user is not None else ""
-    return "ja" if code.startswith("ja") else "en"
+    return language_of_client(user.language_code if user is not None else None)

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Bot, LinkPreviewOptions, Message, ReplyParameters
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    ReplyParameters,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
@@ -19,6 +26,11 @@ from bot.platforms.dialects.telegram_html import escape, plain
 
 log = logging.getLogger(__name__)
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+FEEDBACK = "fb:"  # callback data prefix of the 👍/👎 buttons under an answer
+_VOTES = InlineKeyboardMarkup(
+    [[InlineKeyboardButton("👍", callback_data=f"{FEEDBACK}up"),
+      InlineKeyboardButton("👎", callback_data=f"{FEEDBACK}down")]]
+)
 
 
 class Sender:
@@ -34,13 +46,15 @@ class Sender:
     def pacer(self) -> ChatPacer:
         return self._pacer
 
-    async def send(self, chat_id: int, html: str, *, reply_to: int | None = None) -> Message:
+    async def send(
+        self, chat_id: int, html: str, *, reply_to: int | None = None, votes: bool = False
+    ) -> Message:
         await self._pacer.wait(chat_id)
         reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
         try:
             return await self._bot.send_message(
                 chat_id, html, parse_mode=ParseMode.HTML, link_preview_options=_NO_PREVIEW,
-                reply_parameters=reply,
+                reply_parameters=reply, reply_markup=_VOTES if votes else None,
             )
         except BadRequest as exc:
             if not _unparsable(exc):
@@ -54,12 +68,12 @@ class Sender:
         """Plain text (escaped here, so user words like "a < b" are safe)."""
         return await self.send(chat_id, escape(text), reply_to=reply_to)
 
-    async def edit(self, chat_id: int, message_id: int, html: str) -> None:
+    async def edit(self, chat_id: int, message_id: int, html: str, *, votes: bool = False) -> None:
         await self._pacer.wait(chat_id)
         try:
             await self._bot.edit_message_text(
                 html, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML,
-                link_preview_options=_NO_PREVIEW,
+                link_preview_options=_NO_PREVIEW, reply_markup=_VOTES if votes else None,
             )
         except BadRequest as exc:
             if _not_modified(exc):
