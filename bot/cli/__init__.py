@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import answer_commands, bot_commands, eval_commands, index_commands, ops_commands
+from bot.cli import (
+    answer_commands,
+    bot_commands,
+    eval_commands,
+    feedback_commands,
+    index_commands,
+    ops_commands,
+)
 
 
 def make_app() -> typer.Typer:
@@ -14,6 +21,7 @@ def make_app() -> typer.Typer:
     eval_commands.register(app)
     bot_commands.register(app)
     ops_commands.register(app)
+    feedback_commands.register(app)
     return app
 
 

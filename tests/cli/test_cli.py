@@ -164,3 +164,39 @@ def test_eval_answers_measures_citation_validity_with_a_model(data, openai_serve
     openai_server.responder = lambda body: "でっち上げ [9] https://evil.example/x"
     bad = notesbot("eval", eval_file, "--answers", "--json", data=data, env=env)
     assert json.loads(bad.stdout)["citation_validity"] == 0.0
+
+
+def test_feedback_lists_exports_eval_rows_that_eval_scores_and_clears(data, tmp_path):
+    from bot.core.answers import Answer, Citation
+    from bot.state.store import StateStore
+
+    state = StateStore(data / "state.sqlite3")
+    cited = (Citation(1, "deep-dive_attention.md", "Attention Is All You Need > 3. 結果",
+                      "Attention Is All You Need", None, 20, 20),)
+    good = Answer("Transformer の BLEU は？", "WMT 2014 英独翻訳で BLEU 28.4 [1]。", cited,
+                  "extractive", "ja")
+    bad = Answer("ColBERT の会議は？", "RNN は逐次計算 [1]。", cited, "llm", "ja")
+    state.record_answer("slack", "C1:1.0", "U1", good)
+    state.record_answer("telegram", "42:7", "42", bad)
+    state.add_feedback("slack", "C1:1.0", "U1", "up")
+    state.add_feedback("telegram", "42:7", "42", "down")
+    state.close()
+
+    listed = notesbot("feedback", "--json", data=data)
+    assert listed.returncode == 0, listed.stderr
+    assert {(v["platform"], v["vote"]) for v in json.loads(listed.stdout)} == {
+        ("slack", "up"), ("telegram", "down")}
+    exported = tmp_path / "feedback.jsonl"
+    result = notesbot("feedback", "--export", str(exported), data=data)
+    assert result.returncode == 0 and "1 eval rows and 1 to review" in result.stderr
+    row, review = exported.read_text(encoding="utf-8").splitlines()
+    assert json.loads(row) | {"id": None} == {
+        "id": None, "kind": "feedback", "q": "Transformer の BLEU は？",
+        "source": "deep-dive_attention.md", "keys": ["WMT", "2014", "BLEU"]}
+    assert review.startswith("// review (👎): ") and "ColBERT の会議は？" in review
+    scored = notesbot("eval", str(exported), "--answers", data=data)
+    assert scored.returncode == 0, scored.stderr
+    assert "feedback" in scored.stdout and "right" in scored.stdout
+    cleared = notesbot("feedback", "--clear", data=data)
+    assert cleared.returncode == 0 and "deleted 2 votes" in cleared.stderr
+    assert json.loads(notesbot("feedback", "--json", data=data).stdout) == []

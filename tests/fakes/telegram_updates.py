@@ -66,3 +66,15 @@ def reply_to_bot(text: str, *, chat_id: int, user_id: int, bot_message_id: int) 
         "chat": {"id": chat_id, "type": "supergroup", "title": "Lab"}, "text": "earlier answer",
     }
     return group_text(text, chat_id=chat_id, user_id=user_id, reply_to_message=replied)
+
+
+def callback_query(data: str, *, chat_id: int, user_id: int, message: dict) -> dict[str, Any]:
+    """A press on an inline button under the bot's ``message`` (as the fake stored it)."""
+    return {
+        "callback_query": {
+            "id": str(next(_MESSAGE_IDS)), "from": user(user_id), "chat_instance": "ci",
+            "data": data,
+            "message": {"message_id": message["message_id"], "date": message["date"],
+                        "chat": message["chat"], "from": message["from"], "text": "…"},
+        }
+    }

@@ -195,14 +195,26 @@ async def test_ask_and_search_commands(world):
     assert "deep-dive_attention.md" in block_text(answer["blocks"])
 
 
-async def test_feedback_clicks_are_stored(world):
-    payload = block_action("notesbot_feedback_up", f"{CHANNEL}:123.0", user=ALLOWED,
-                           channel=CHANNEL, message_ts="123.0",
+async def test_a_vote_is_stored_with_the_answer_it_judges(world):
+    await ask(world, mention("Sentence-BERT とは", user=ALLOWED, channel=CHANNEL,
+                             ts=world.fake.next_ts()))
+    (answer,) = await final_answer(world)
+    (buttons,) = [b for b in answer["blocks"] if b["type"] == "actions"]
+    ref = buttons["elements"][1]["value"]
+    assert ref == f"{CHANNEL}:{answer['ts']}"
+    payload = block_action("notesbot_feedback_down", ref, user=ALLOWED, channel=CHANNEL,
+                           message_ts=answer["ts"],
                            response_url=f"{world.fake.server.url}/response/3")
     envelope = await world.fake.deliver("interactive", payload)
     await world.fake.wait_ack(envelope)
-    await world.fake.wait_for("response_url")
-    assert world.state.feedback("slack") == [(f"{CHANNEL}:123.0", ALLOWED, "up")]
+    (thanks,) = await world.fake.wait_for("response_url")
+    assert thanks["text"] == phrase("feedback_thanks", "en")  # the fake click carries no text
+    (vote,) = world.state.votes()
+    assert (vote["platform"], vote["ref"], vote["user"], vote["vote"]) == (
+        "slack", ref, ALLOWED, "down")
+    assert vote["question"] == "Sentence-BERT とは" and vote["mode"] == "extractive"
+    assert vote["citations"][0]["source"] == "paper-notes.txt"
+    assert "Sentence-BERT" in vote["answer"]
 
 
 async def test_rate_limited_update_is_retried_and_lands(world):

@@ -17,6 +17,7 @@ from bot.core.phrases import phrase
 from bot.state.store import StateStore
 from tests.fakes.telegram_fake import FakeTelegram
 from tests.fakes.telegram_updates import (
+    callback_query,
     command,
     group_text,
     mention_in_group,
@@ -248,3 +249,19 @@ async def test_fifty_questions_from_ten_users_survive_connection_resets(world):
         texts = [m["text"] for m in world.fake.messages(user_id)]
         assert not APOLOGIES & set(texts), texts
     assert len(world.fake.resets.dropped) >= 20
+
+
+async def test_a_vote_is_stored_with_the_answer_it_judges(world):
+    world.fake.push_update(private_text("Sentence-BERT とは", user_id=ALLOWED))
+    (answer,) = await final_messages(world, ALLOWED)
+    final_edit = world.fake.calls_to("editMessageText")[-1]
+    assert "fb:up" in json.dumps(final_edit.get("reply_markup")), "👍/👎 under the answer"
+    world.fake.push_update(callback_query("fb:up", chat_id=ALLOWED, user_id=ALLOWED,
+                                          message=answer))
+    (ack,) = await world.fake.wait_for("answerCallbackQuery")
+    assert ack["text"] == phrase("feedback_thanks", "ja")
+    (vote,) = world.state.votes()
+    assert (vote["platform"], vote["ref"], vote["vote"]) == (
+        "telegram", f"{ALLOWED}:{answer['message_id']}", "up")
+    assert vote["question"] == "Sentence-BERT とは" and vote["user"] == str(ALLOWED)
+    assert vote["citations"][0]["source"] == "paper-notes.txt"
