@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from bot.core.answers import Lang
 
+# Slack's assistant view offers these to start a thread (title, prompt), both languages.
+SUGGESTED_PROMPTS = (
+    ("論文を探す", "量子化について書いた論文のノートを全部挙げて"),
+    ("数値を確かめる", "この論文の学習に使った GPU と時間は？"),
+    ("Summarize a paper", "Summarize a paper from my notes in 140 characters"),
+    ("Compare", "Which of my noted papers use LoRA, and how?"),
+)
+
 _PHRASES: dict[str, dict[Lang, str]] = {
     "extractive_intro": {
         "ja": "ノートの該当箇所です（言語モデルを使わない抜粋です）:",

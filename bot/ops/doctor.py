@@ -113,7 +113,7 @@ async def slack_check(client: Any, *, mode: str) -> Check:
         return Check("slack", "skip", "not configured")
     from slack_sdk.errors import SlackApiError
 
-    from bot.platforms.slack.handlers import slack_error
+    from bot.platforms.dialects.slack_text import slack_error
 
     try:
         auth = await client.auth_test()

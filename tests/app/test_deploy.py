@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
 
 from bot.app.settings import Settings
+from bot.core.phrases import SUGGESTED_PROMPTS
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 EVENT_SCOPES = {
@@ -15,6 +17,7 @@ EVENT_SCOPES = {
     "message.im": "im:history",
     "message.channels": "channels:history",
     "message.groups": "groups:history",
+    "assistant_thread_started": "assistant:write",
 }
 
 
@@ -32,6 +35,18 @@ def test_slack_manifest_declares_what_the_bot_uses():
     assert commands == handled and len(handled) == 4, (commands, handled)
     assert manifest["settings"]["interactivity"]["is_enabled"], "feedback buttons need it"
     assert manifest["settings"]["socket_mode_enabled"] is True
+    view = manifest["features"]["assistant_view"]
+    offered = [(p["title"], p["message"]) for p in view["suggested_prompts"]]
+    assert offered == list(SUGGESTED_PROMPTS), "the manifest offers what the bot offers"
+
+
+def test_the_manifest_subscribes_to_exactly_the_events_the_bot_handles():
+    from bot.platforms.slack.app import listeners
+
+    manifest = yaml.safe_load((DEPLOY / "slack-manifest.yaml").read_text(encoding="utf-8"))
+    declared = {e.split(".")[0] for e in manifest["settings"]["event_subscriptions"]["bot_events"]}
+    handled = set(listeners(SimpleNamespace(on_assistant_thread=1, on_mention=2, on_message=3)))
+    assert declared == handled
 
 
 def test_env_example_lists_every_setting():

@@ -8,7 +8,7 @@ import asyncio
 import pytest
 
 from bot.app.platforms import build_slack
-from bot.core.phrases import phrase
+from bot.core.phrases import SUGGESTED_PROMPTS, phrase
 from bot.state.store import StateStore
 from tests.fakes.openai_fake import MODEL, Reply
 from tests.fakes.slack_events import event_callback, message
@@ -71,8 +71,8 @@ async def test_a_dm_answer_streams_natively_and_ends_as_the_plain_answer(world, 
     assert streamed["text"] == ANSWER, "the streamed text is the checked answer, whole"
     assert "deep-dive_attention.md" in str(stop["blocks"]), "sources under the stream"
     assert world.fake.calls_to("chat.update") == [], "no edit path"
-    statuses = [c["status"] for c in world.fake.calls_to("assistant.threads.setStatus")]
-    assert statuses == [phrase("thinking", "ja"), ""], "status set, then cleared"
+    statuses = await world.fake.wait_for("assistant.threads.setStatus", 2)  # cleared last
+    assert [c["status"] for c in statuses] == [phrase("thinking", "ja"), ""]
 
 
 async def test_a_workspace_that_refuses_streams_gets_edits_and_is_remembered(world):
@@ -93,3 +93,22 @@ async def final_updates(world: World, count: int) -> list[dict]:
             return done
         await asyncio.sleep(0.02)
     raise AssertionError(world.fake.calls)
+
+
+async def test_an_assistant_thread_is_offered_the_suggested_prompts(world):
+    event = {"type": "assistant_thread_started", "assistant_thread": {
+        "user_id": ALLOWED, "channel_id": DM, "thread_ts": "1700000000.000100",
+        "context": {}}, "event_ts": "1700000000.000200"}
+    await world.fake.deliver("events_api", event_callback(event))
+    (offer,) = await world.fake.wait_for("assistant.threads.setSuggestedPrompts")
+    assert offer["channel_id"] == DM and offer["thread_ts"] == "1700000000.000100"
+    assert [p["title"] for p in offer["prompts"]] == [t for t, _ in SUGGESTED_PROMPTS]
+
+
+async def test_a_stranger_in_a_dm_is_told_why_even_with_streams_on(world):
+    event = message("Transformer とは", user="USTRANGER", channel=DM, ts=world.fake.next_ts(),
+                    channel_type="im")
+    await world.fake.deliver("events_api", event_callback(event))
+    (refusal,) = await world.fake.wait_for("chat.postMessage")
+    assert "USTRANGER" in refusal["text"] and "NOTESBOT_SLACK_ALLOWED_USERS" in refusal["text"]
+    assert world.fake.calls_to("chat.startStream") == []

@@ -50,3 +50,12 @@ def thread_turns(
         mine = message.get("user") == bot_user or bool(message.get("bot_id"))
         turns.append(Turn("assistant" if mine else "user", text))
     return turns
+
+
+def slack_error(exc: BaseException) -> str:
+    """Slack's error code, or the HTTP status when the body was not Slack's JSON."""
+    response = getattr(exc, "response", None)
+    data = getattr(response, "data", None)
+    if isinstance(data, dict) and data.get("error"):
+        return str(data["error"])
+    return f"HTTP {getattr(response, 'status_code', '?')}"

@@ -15,16 +15,22 @@ from bot.platforms.slack.handlers import SlackEvents
 log = logging.getLogger(__name__)
 
 
+def listeners(events: SlackEvents) -> dict[str, Any]:
+    """The Events API types the bot handles (the manifest subscribes to exactly these)."""
+    return {"assistant_thread_started": events.on_assistant_thread,
+            "app_mention": events.on_mention, "message": events.on_message}
+
+
 def register(
     app: AsyncApp, events: SlackEvents, commands: SlackCommands, names: Mapping[str, str]
 ) -> None:
     """``names``: the manifest's slash command for each of ask, paper, search and digest."""
-    app.event("app_mention")(events.on_mention)
-    app.event("message")(events.on_message)
+    for event, handler in listeners(events).items():
+        app.event(event)(handler)
     for key in ("ask", "paper", "search", "digest"):
         app.command(names[key])(getattr(commands, f"on_{key}"))
-    app.action(FEEDBACK_UP)(commands.on_feedback)
-    app.action(FEEDBACK_DOWN)(commands.on_feedback)
+    for action in (FEEDBACK_UP, FEEDBACK_DOWN):
+        app.action(action)(commands.on_feedback)
 
     @app.error
     async def on_error(error: Exception, body: dict[str, Any]) -> None:

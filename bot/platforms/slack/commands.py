@@ -24,8 +24,8 @@ from bot.platforms.dialects.slack_blocks import (
     plain_fallback,
     summary_blocks,
 )
-from bot.platforms.dialects.slack_text import clean_question
-from bot.platforms.slack.handlers import Ack, SlackEvents, SlackOutlet, slack_error
+from bot.platforms.dialects.slack_text import clean_question, slack_error
+from bot.platforms.slack.handlers import Ack, SlackEvents, SlackOutlet
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,6 @@ thread is its own memory (read back with conversations.replies); a DM remembers 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
@@ -13,12 +12,12 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.answers import Answer, Turn
-from bot.core.phrases import phrase
+from bot.core.phrases import SUGGESTED_PROMPTS, phrase
 from bot.core.text import language_of
 from bot.platforms.conversation import Asker, Conversation, Outlet
 from bot.platforms.conversation.streaming import StreamOutlet
+from bot.platforms.dialects import slack_text as text_in
 from bot.platforms.dialects.slack_blocks import answer_messages, plain_fallback
-from bot.platforms.dialects.slack_text import clean_question, is_answerable, thread_turns
 from bot.platforms.slack.stream import SlackNativeStream, refused
 
 log = logging.getLogger(__name__)
@@ -28,9 +27,8 @@ ALLOW_SETTING = "NOTESBOT_SLACK_ALLOWED_USERS"
 
 def transient(exc: BaseException) -> bool:
     """A dropped connection, a timeout or a 5xx: the same write may succeed again."""
-    if isinstance(exc, SlackApiError):
-        return getattr(exc.response, "status_code", 0) >= 500
-    return isinstance(exc, aiohttp.ClientConnectionError | asyncio.TimeoutError | ConnectionError)
+    status = getattr(exc.response, "status_code", 0) if isinstance(exc, SlackApiError) else 0
+    return status >= 500 or isinstance(exc, aiohttp.ClientConnectionError | TimeoutError | OSError)
 
 
 class SlackOutlet:
@@ -84,12 +82,19 @@ class SlackEvents:
         self.native = native
         self.streams: dict[str, bool] = {}  # workspace → streams natively (learned once)
 
+    async def on_assistant_thread(self, event: dict[str, Any]) -> None:
+        thread = event["assistant_thread"]
+        prompts = [{"title": t, "message": m} for t, m in SUGGESTED_PROMPTS]
+        await self.client.assistant_threads_setSuggestedPrompts(
+            channel_id=thread["channel_id"], thread_ts=thread["thread_ts"], prompts=prompts
+        )
+
     async def on_mention(self, event: dict[str, Any], body: dict[str, Any]) -> None:
-        if is_answerable(event, bot_user=self.bot_user, bot_id=self.bot_id):
+        if text_in.is_answerable(event, bot_user=self.bot_user, bot_id=self.bot_id):
             await self._question(event, body)
 
     async def on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
-        if not is_answerable(event, bot_user=self.bot_user, bot_id=self.bot_id):
+        if not text_in.is_answerable(event, bot_user=self.bot_user, bot_id=self.bot_id):
             return
         thread = event.get("thread_ts")
         mentioned = self.bot_user and f"<@{self.bot_user}>" in event.get("text", "")
@@ -106,7 +111,7 @@ class SlackEvents:
             and talk.first("message", f"{channel}:{event['ts']}")
         ):
             return
-        question = clean_question(event.get("text", ""), self.bot_user)
+        question = text_in.clean_question(event.get("text", ""), self.bot_user)
         is_dm = event.get("channel_type") == "im"
         asker = Asker(event["user"], channel, language_of(question))
         thread = None if is_dm else (event.get("thread_ts") or event["ts"])
@@ -114,7 +119,7 @@ class SlackEvents:
         outlet = self._outlet(event, body, edits)
         usage = phrase("usage_ask", asker.lang, command=f"<@{self.bot_user}>")
         if refusal := talk.refusal(asker, question, usage):
-            await self.refuse(asker, outlet, refusal, private=not is_dm)
+            await self.refuse(asker, edits, refusal, private=not is_dm)
             return
         history = talk.history(channel) if is_dm else await self._thread(event, asker)
         await talk.answer(asker, question, outlet, history=history, remember=is_dm, thread=thread)
@@ -150,18 +155,10 @@ class SlackEvents:
                 channel=asker.chat, ts=thread_ts, limit=50
             )
         except SlackApiError as exc:  # no history is better than no answer
-            log.warning("thread history unavailable: %s", slack_error(exc))
+            log.warning("thread history unavailable: %s", text_in.slack_error(exc))
             return []
         skip = phrase("thinking", asker.lang)
-        turns = thread_turns(
+        turns = text_in.thread_turns(
             replies.get("messages", []), bot_user=self.bot_user, before_ts=ts, skip=skip
         )
         return turns[-self.conversation.policy.history_turns :]
-
-
-def slack_error(exc: SlackApiError) -> str:
-    """Slack's error code, or the HTTP status when the body was not Slack's JSON."""
-    data = getattr(exc.response, "data", None)
-    if isinstance(data, dict) and data.get("error"):
-        return str(data["error"])
-    return f"HTTP {getattr(exc.response, 'status_code', '?')}"

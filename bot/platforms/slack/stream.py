@@ -11,19 +11,16 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.answers import Answer
 from bot.platforms.dialects.slack_blocks import answer_messages, answer_tail, plain_fallback
+from bot.platforms.dialects.slack_text import slack_error
 
 log = logging.getLogger(__name__)
 _REFUSALS = {"method_not_supported", "not_allowed", "unknown_method", "not_allowed_token_type",
-             "feature_not_enabled", "missing_scope", "not_in_channel"}
+             "feature_not_enabled", "missing_scope", "not_in_channel", "HTTP 404"}
 
 
 def refused(exc: BaseException) -> bool:
     """The workspace (or an older server) does not stream, as opposed to a failed call."""
-    if not isinstance(exc, SlackApiError):
-        return False
-    data = getattr(exc.response, "data", None)
-    error = data.get("error") if isinstance(data, dict) else None
-    return error in _REFUSALS or getattr(exc.response, "status_code", 200) == 404
+    return isinstance(exc, SlackApiError) and slack_error(exc) in _REFUSALS
 
 
 class SlackNativeStream:
