@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -55,7 +56,8 @@ async def test_notesbot_slack_answers_and_stops_on_sigterm(sample_index):
         await fake.wait_connected(timeout=60)
         event = mention("Sentence-BERT とは", user="U1", channel="CGENERAL", ts=fake.next_ts())
         await fake.deliver("events_api", event_callback(event))
-        await fake.wait_for("chat.update", timeout=30)
+        (answer,) = await fake.wait_for("chat.stopStream", timeout=30)  # streamed natively
+        assert "paper-notes.txt" in json.dumps(answer["blocks"])
     finally:
         code, seconds, output = stop(proc)
         fake.stop()
@@ -78,7 +80,9 @@ async def test_notesbot_telegram_answers_and_stops_on_sigterm(sample_index):
     try:
         await fake.wait_for("getUpdates", timeout=60)
         fake.push_update(private_text("Sentence-BERT とは", user_id=42))
-        await fake.wait_for("editMessageText", timeout=30)
+        await fake.wait_for("sendMessageDraft", timeout=30)  # a private chat: drafts, then
+        (answer,) = await fake.wait_for("sendMessage", timeout=30)  # one final message
+        assert "paper-notes.txt" in answer["text"]
     finally:
         code, seconds, output = stop(proc)
         fake.stop()

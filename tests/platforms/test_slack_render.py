@@ -6,18 +6,26 @@ from bot.core.answers import Answer, Citation
 from bot.platforms.dialects.slack_blocks import MAX_BLOCKS, SECTION_CHARS, answer_messages
 from bot.platforms.dialects.slack_mrkdwn import split_text, to_mrkdwn
 
+Z = "\u200b"  # zero-width space
+
 
 def test_inline_formatting_links_and_escaping():
     md = "**太字** と *強調*、`a<b>` と [論文](https://arxiv.org/abs/1706.03762) & ~~古い~~"
-    assert to_mrkdwn(md) == (
+    assert to_mrkdwn(md).replace(Z, "") == (
         "*太字* と _強調_、`a&lt;b&gt;` と <https://arxiv.org/abs/1706.03762|論文> &amp; ~古い~"
     )
+
+
+def test_emphasis_touching_japanese_gets_word_boundaries_slack_can_see():
+    # Slack shows "LoRAは*低ランク行列*で" with its stars: markers need a boundary around them.
+    assert to_mrkdwn("LoRAは**低ランク行列**で") == f"LoRAは{Z}*低ランク行列*{Z}で"
+    assert to_mrkdwn("*斜体*と~~取消~~") == f"{Z}_斜体_{Z}と{Z}~取消~{Z}"
 
 
 def test_headings_lists_and_quotes():
     md = "## 結果\n\n- 速い [1]\n- 並列化\n  - 入れ子\n\n1. 一\n2. 二\n\n> 引用"
     assert to_mrkdwn(md) == (
-        "*結果*\n\n• 速い [1]\n• 並列化\n    • 入れ子\n\n1. 一\n2. 二\n\n> 引用"
+        f"{Z}*結果*{Z}\n\n• 速い [1]\n• 並列化\n    • 入れ子\n\n1. 一\n2. 二\n\n> 引用"
     )
 
 

@@ -94,7 +94,7 @@ async def test_dm_gets_a_streamed_answer_with_sources(world):
     world.fake.push_update(private_text("Transformer はなぜ学習が速い？", user_id=ALLOWED))
     (answer,) = await final_messages(world, ALLOWED)
     assert "並列" in answer["text"] and "出典" in answer["text"]
-    assert "[1] deep-dive_attention.md" in answer["text"]
+    assert "[1] Attention Is All You Need · deep-dive_attention.md ›" in answer["text"]
     assert '<a href="http://arxiv.org/abs/1706.03762v7">' in answer["raw"]
     assert answer["link_preview_options"] == {"is_disabled": True}
     actions = world.fake.calls_to("sendChatAction")

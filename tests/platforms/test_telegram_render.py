@@ -37,7 +37,7 @@ def test_a_10000_character_answer_becomes_several_valid_messages():
         assert len(piece) <= 4096
         seen += visible_text(piece)  # raises where Telegram says "can't parse entities"
     assert seen.count("自己注意") == 30 * 8 and seen.count("if a < 299: pass") == 1
-    assert "[1] n.md › H" in visible_text(pieces[-1])
+    assert "[1] Paper · n.md (L1–2)" in visible_text(pieces[-1])
 
 
 def test_a_long_line_is_cut_outside_tags_and_entities():

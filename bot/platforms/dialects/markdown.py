@@ -40,15 +40,18 @@ def render(markdown: str, dialect: Dialect) -> str:
 
 
 def citation_line(c: Citation, d: Dialect) -> str:
-    """``[n] note › heading (L1–2) · paper link``: where an answer's source ``[n]`` is."""
-    where = " › ".join(d.escape(part) for part in (c.source, c.heading) if part)
-    line = f"{d.mark('bold', True)}[{c.n}]{d.mark('bold', False)} {where}"
-    line += f" (L{c.line_start}–{c.line_end})"
+    """``[n] Paper title (linked) · note › section (L1–2)``: what source ``[n]`` is, and
+    where in the notes. The heading's first part is the note's title: the paper's, or not."""
+    parts = c.heading.split(" > ")
+    section = parts[-1] if len(parts) > 1 else ""
+    where = " › ".join(d.escape(part) for part in (c.source, section) if part)
+    where += f" (L{c.line_start}–{c.line_end})"
+    number = f"{d.mark('bold', True)}[{c.n}]{d.mark('bold', False)}"
     if c.url:
-        line += " · " + d.link(c.url, d.escape(c.paper or c.url))
-    elif c.paper:
-        line += f" · {d.escape(c.paper)}"
-    return line
+        return f"{number} {d.link(c.url, d.escape(c.paper or c.url))} · {where}"
+    if c.paper:
+        return f"{number} {d.escape(c.paper)} · {where}"
+    return f"{number} {where}"
 
 
 def render_inline(children: list[Token] | None, dialect: Dialect) -> str:

@@ -7,6 +7,7 @@ from bot.platforms.dialects.splitting import split
 
 FENCE = "```"
 _MARKS = {"bold": "*", "italic": "_", "strike": "~"}
+_ZWSP = "\u200b"
 
 
 def escape(text: str) -> str:
@@ -19,7 +20,9 @@ class SlackDialect:
         return escape(text)
 
     def mark(self, style: str, opening: bool) -> str:
-        return _MARKS[style]
+        # Slack renders *強調* only at word boundaries, and Japanese has no spaces: a zero-width
+        # space outside each marker makes the boundary ("LoRAは*低ランク*で" would show stars).
+        return f"{_ZWSP}{_MARKS[style]}" if opening else f"{_MARKS[style]}{_ZWSP}"
 
     def code(self, text: str) -> str:
         return f"`{escape(text)}`"
