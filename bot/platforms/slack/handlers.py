@@ -15,10 +15,11 @@ from bot.core.answers import Answer, Turn
 from bot.core.phrases import SUGGESTED_PROMPTS, phrase
 from bot.core.text import language_of
 from bot.platforms.conversation import Asker, Conversation, Outlet
+from bot.platforms.conversation.pacing import ChatPacer
 from bot.platforms.conversation.streaming import StreamOutlet
 from bot.platforms.dialects import slack_text as text_in
 from bot.platforms.dialects.slack_blocks import answer_messages, plain_fallback
-from bot.platforms.slack.stream import SlackNativeStream, refused
+from bot.platforms.slack.stream import SlackNativeStream
 
 log = logging.getLogger(__name__)
 Ack = Callable[..., Awaitable[Any]]
@@ -81,6 +82,7 @@ class SlackEvents:
         self.bot_id: str | None = None
         self.native = native
         self.streams: dict[str, bool] = {}  # workspace → streams natively (learned once)
+        self.pacer = ChatPacer(interval=1.0)
 
     async def on_assistant_thread(self, event: dict[str, Any]) -> None:
         thread = event["assistant_thread"]
@@ -131,10 +133,11 @@ class SlackEvents:
             return edits
         thread = event.get("thread_ts") or event["ts"]
         stream = SlackNativeStream(
-            self.client, event["channel"], thread, user=event["user"], team=team or None
+            self.client, event["channel"], thread, user=event["user"], team=team or None,
+            pacer=self.pacer,
         )
         return StreamOutlet(
-            stream, fallback=lambda: edits, refused=refused,
+            stream, fallback=lambda: edits, refused=text_in.refused,
             on_refused=lambda: self.streams.__setitem__(team, False),
         )
 

@@ -4,43 +4,34 @@ status ("Searching your notes…") set meanwhile and cleared at the end."""
 
 from __future__ import annotations
 
-import logging
+import contextlib
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.answers import Answer
+from bot.platforms.conversation.pacing import ChatPacer
 from bot.platforms.dialects.slack_blocks import answer_messages, answer_tail, plain_fallback
-from bot.platforms.dialects.slack_text import slack_error
-
-log = logging.getLogger(__name__)
-_REFUSALS = {"method_not_supported", "not_allowed", "unknown_method", "not_allowed_token_type",
-             "feature_not_enabled", "missing_scope", "not_in_channel", "HTTP 404"}
-
-
-def refused(exc: BaseException) -> bool:
-    """The workspace (or an older server) does not stream, as opposed to a failed call."""
-    return isinstance(exc, SlackApiError) and slack_error(exc) in _REFUSALS
 
 
 class SlackNativeStream:
     def __init__(
-        self, client: AsyncWebClient, channel: str, thread_ts: str, *, user: str, team: str | None
+        self, client: AsyncWebClient, channel: str, thread_ts: str, *, user: str,
+        team: str | None, pacer: ChatPacer,
     ) -> None:
-        self._client, self._channel, self._thread = client, channel, thread_ts
+        self._client, self._channel, self._thread, self._pacer = client, channel, thread_ts, pacer
         self._to = {"recipient_user_id": user, **({"recipient_team_id": team} if team else {})}
         self.ts: str | None = None
         self.feedback_ref: str | None = None
 
     async def status(self, text: str) -> None:
-        try:
+        with contextlib.suppress(SlackApiError):  # not an assistant thread: no status, no harm
             await self._client.assistant_threads_setStatus(
                 channel_id=self._channel, thread_ts=self._thread, status=text
             )
-        except SlackApiError as exc:  # not an assistant thread: no status line, no harm
-            log.debug("no assistant status in %s: %s", self._channel, exc.response.get("error"))
 
     async def show(self, delta: str, text: str) -> None:
+        await self._pacer.wait(self._channel)  # ≤ 1 message write a second per conversation
         if self.ts is None:
             started = await self._client.chat_startStream(
                 channel=self._channel, thread_ts=self._thread, markdown_text=delta, **self._to
@@ -56,6 +47,7 @@ class SlackNativeStream:
             await self.show(answer.text if self.ts is None else rest or "", answer.text)
         assert self.ts is not None
         ref = self.feedback_ref = f"{self._channel}:{self.ts}"
+        await self._pacer.wait(self._channel)
         if rest is None:  # the text changed under the stream: the final answer replaces it
             await self._client.chat_stopStream(channel=self._channel, ts=self.ts)
             blocks = answer_messages(answer, feedback_ref=ref)[0]

@@ -12,9 +12,8 @@ from bot.core.answers import Answer
 from bot.platforms.dialects.telegram_html import voted_pages
 from bot.platforms.telegram.sender import Sender
 
-# A draft that takes longer (PTB's rate limiter waiting out a 429, a slow server) is no draft:
-# the answer falls back to edits rather than wait. (The limiter reads a retry count of 0 as
-# "the default", so it cannot be told not to wait.)
+# A draft slower than this (PTB's limiter waiting out a 429, a slow server) is no draft: the
+# answer falls back to edits. (The limiter reads a retry count of 0 as "the default".)
 _DRAFT_SECONDS = 2.0
 
 
@@ -28,6 +27,7 @@ class TelegramDrafts:
         self.feedback_ref: str | None = None
 
     async def status(self, text: str) -> None:
+        await self._sender.pacer.wait(self._chat)  # the chat's first write: at once
         await self._draft(text)
 
     async def show(self, delta: str, text: str) -> None:
