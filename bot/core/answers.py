@@ -19,6 +19,9 @@ class Turn:
     text: str
 
 
+_EXCERPT = 300  # characters of a cited passage shown as evidence
+
+
 @dataclass(frozen=True, slots=True)
 class Citation:
     """Source ``[n]`` of an answer: a real passage of a real note."""
@@ -30,11 +33,15 @@ class Citation:
     url: str | None
     line_start: int
     line_end: int
+    excerpt: str = ""  # the passage's opening, to check the answer without opening the note
 
     @classmethod
     def of(cls, n: int, chunk: Chunk) -> Citation:
+        flat = " ".join(chunk.body.split())
+        excerpt = flat if len(flat) <= _EXCERPT else flat[: _EXCERPT - 1] + "…"
         return cls(
-            n, chunk.source, chunk.heading, chunk.paper, chunk.url, chunk.line_start, chunk.line_end
+            n, chunk.source, chunk.heading, chunk.paper, chunk.url, chunk.line_start,
+            chunk.line_end, excerpt,
         )
 
     def to_json(self) -> dict[str, object]:

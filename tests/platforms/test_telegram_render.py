@@ -49,3 +49,16 @@ def test_a_long_line_is_cut_outside_tags_and_entities():
 
 def test_plain_is_what_the_reader_sees():
     assert plain('<b>a</b> &lt;b&gt; <a href="u">l</a>') == "a <b> l"
+
+
+def test_each_cited_passage_is_shown_folded_under_the_answer_as_evidence():
+    from bot.core.models import Chunk
+
+    chunk = Chunk("c1", "n.md", "Paper > 3. 結果", 5, 6, "BLEU 28.4 <最高> & 速い。\n" * 40,
+                  paper="Paper")
+    cited = Citation.of(1, chunk)
+    assert len(cited.excerpt) == 300 and cited.excerpt.endswith("…") and "\n" not in cited.excerpt
+    pages = answer_html(Answer("q", "答え [1]", (cited,), "llm", "ja"))
+    html = "\n".join(pages)
+    assert "<blockquote expandable><b>[1]</b> 3. 結果\nBLEU 28.4 &lt;最高&gt; &amp; 速い。" in html
+    assert "BLEU 28.4 <最高> & 速い。" in visible_text(pages[-1])  # Telegram can parse it

@@ -11,7 +11,7 @@ import html
 import re
 from collections.abc import Sequence
 
-from bot.core.answers import Answer, Lang, Summary
+from bot.core.answers import Answer, Citation, Lang, Summary
 from bot.core.digest import Digest
 from bot.core.models import Hit
 from bot.core.phrases import phrase
@@ -99,9 +99,17 @@ def answer_html(answer: Answer) -> list[str]:
         lines = [f"<b>{phrase('sources', answer.language)}</b>"]
         lines += [citation_line(c, TelegramDialect()) for c in answer.citations]
         parts.append("\n".join(lines))
+    parts += [evidence(c) for c in answer.citations if c.excerpt]
     if answer.mode == "extractive" and answer.found:
         parts.append(f"<i>{phrase('extractive_note', answer.language)}</i>")
     return split_html("\n\n".join(parts))
+
+
+def evidence(c: Citation) -> str:
+    """A cited passage, folded: Telegram shows its first lines and opens the rest on a tap."""
+    section = c.heading.split(" > ")[-1]
+    quoted = f"<b>[{c.n}]</b> {escape(section)}\n{escape(c.excerpt)}"
+    return f"<blockquote expandable>{quoted}</blockquote>"
 
 
 def voted_pages(answer: Answer) -> list[tuple[str, bool]]:
