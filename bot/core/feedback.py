@@ -45,6 +45,7 @@ def export_lines(votes: Iterable[Mapping[str, Any]]) -> list[str]:
             lines.append(json.dumps(row, ensure_ascii=False))
         else:
             review = {"q": vote["question"], "answer": vote["answer"], "cited": source,
-                      "mode": vote["mode"], "platform": vote["platform"]}
+                      "mode": vote["mode"], "platform": vote["platform"],
+                      "what_was_wrong": vote.get("note")}
             lines.append(f"// review (👎): {json.dumps(review, ensure_ascii=False)}")
     return lines

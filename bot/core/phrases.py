@@ -127,6 +127,12 @@ _PHRASES: dict[str, dict[Lang, str]] = {
         "en": "Usage: {command} paper title, arXiv id or words",
     },
     "usage_search": {"ja": "使い方: {command} 検索語", "en": "Usage: {command} search words"},
+    "feedback_note_title": {"ja": "何が違いましたか", "en": "What was wrong?"},
+    "feedback_note_label": {
+        "ja": "よければ、正しい答えや足りなかった点を教えてください（任意）",
+        "en": "If you like, say what the right answer is or what was missing (optional)",
+    },
+    "feedback_note_send": {"ja": "送る", "en": "Send"},
     "feedback_thanks": {
         "ja": "フィードバックありがとうございます。",
         "en": "Thanks for the feedback.",

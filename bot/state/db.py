@@ -10,7 +10,9 @@ from pathlib import Path
 
 
 class Database:
-    def __init__(self, path: Path, schema: str) -> None:
+    def __init__(
+        self, path: Path, schema: str, migrations: tuple[tuple[str, str, str], ...] = ()
+    ) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Bots call from the loop thread and from executors; one lock keeps it simple, and
         # every statement is short.
@@ -20,6 +22,10 @@ class Database:
         )
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(schema)
+        for table, column, declaration in migrations:  # a database from an older version
+            have = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+            if column not in have:
+                self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
 
     @contextmanager
     def locked(self) -> Iterator[sqlite3.Connection]:

@@ -23,7 +23,7 @@ CREATE TABLE IF NOT EXISTS claims(
     kind TEXT NOT NULL, key TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY(kind, key));
 CREATE TABLE IF NOT EXISTS feedback(
     platform TEXT NOT NULL, ref TEXT NOT NULL, user TEXT NOT NULL, value TEXT NOT NULL,
-    at TEXT NOT NULL, PRIMARY KEY(platform, ref, user));
+    at TEXT NOT NULL, note TEXT, PRIMARY KEY(platform, ref, user));
 CREATE TABLE IF NOT EXISTS turns(
     platform TEXT NOT NULL, conversation TEXT NOT NULL, role TEXT NOT NULL, text TEXT NOT NULL,
     at TEXT NOT NULL);
@@ -38,13 +38,17 @@ CREATE TABLE IF NOT EXISTS subscriptions(
 """
 
 
+# Columns added since a table was first created: (table, column, its declaration).
+_MIGRATIONS = (("feedback", "note", "TEXT"),)
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class StateStore:
     def __init__(self, path: Path) -> None:
-        self._database = Database(path, _SCHEMA)
+        self._database = Database(path, _SCHEMA, migrations=_MIGRATIONS)
         self._sql = self._database.locked
 
     def close(self) -> None:
@@ -77,9 +81,15 @@ class StateStore:
         """One vote per user and answer; voting again replaces the vote."""
         with self._sql() as db:
             db.execute(
-                "INSERT OR REPLACE INTO feedback VALUES(?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO feedback VALUES(?, ?, ?, ?, ?, NULL)",
                 (platform, ref, user, value, _now()),
             )
+
+    def add_note(self, platform: str, ref: str, user: str, note: str) -> bool:
+        """What was wrong, in the voter's words, on their vote (False: no such vote)."""
+        with self._sql() as db:
+            query = "UPDATE feedback SET note=? WHERE platform=? AND ref=? AND user=?"
+            return db.execute(query, (note, platform, ref, user)).rowcount == 1
 
     def feedback(self, platform: str) -> list[tuple[str, str, str]]:
         with self._sql() as db:
@@ -100,11 +110,12 @@ class StateStore:
     def votes(self, limit: int = 1000) -> list[dict[str, Any]]:
         """Recent votes, newest first, with the answers they judge (when recorded)."""
         query = (
-            "SELECT f.platform, f.ref, f.user, f.value, f.at, a.question, a.answer, a.mode,"
-            " a.citations FROM feedback f LEFT JOIN answers a"
+            "SELECT f.platform, f.ref, f.user, f.value, f.at, f.note, a.question, a.answer,"
+            " a.mode, a.citations FROM feedback f LEFT JOIN answers a"
             " ON a.platform = f.platform AND a.ref = f.ref ORDER BY f.at DESC LIMIT ?"
         )
-        keys = ("platform", "ref", "user", "vote", "at", "question", "answer", "mode", "citations")
+        keys = ("platform", "ref", "user", "vote", "at", "note", "question", "answer", "mode",
+                "citations")
         with self._sql() as db:
             rows = [dict(zip(keys, row, strict=True)) for row in db.execute(query, (limit,))]
         for row in rows:

@@ -277,3 +277,27 @@ async def test_fifty_questions_from_ten_users_survive_connection_resets(world):
     assert sorted(p["thread_ts"] for p in placeholders) == sorted(e["ts"] for e in events)
     notices = [u for u in world.fake.calls_to("chat.update") if u["text"] in APOLOGIES]
     assert notices == []
+
+
+async def test_a_thumbs_down_opens_the_optional_form_and_keeps_what_was_wrong(world):
+    await ask(world, mention("Sentence-BERT とは", user=ALLOWED, channel=CHANNEL,
+                             ts=world.fake.next_ts()))
+    (answer,) = await final_answer(world)
+    ref = f"{CHANNEL}:{answer['ts']}"
+    down = block_action("notesbot_feedback_down", ref, user=ALLOWED, channel=CHANNEL,
+                        message_ts=answer["ts"], response_url=f"{world.fake.server.url}/response/4")
+    await world.fake.wait_ack(await world.fake.deliver("interactive", down))
+    (opened,) = await world.fake.wait_for("views.open")
+    view = json.loads(opened["view"]) if isinstance(opened["view"], str) else opened["view"]
+    assert opened["trigger_id"] == down["trigger_id"] and view["private_metadata"] == ref
+    assert view["callback_id"] == "notesbot_feedback_note" and view["type"] == "modal"
+    submission = {
+        "type": "view_submission", "team": {"id": "T0001"}, "api_app_id": "A0001",
+        "user": {"id": ALLOWED, "team_id": "T0001"}, "trigger_id": "2.2.x",
+        "view": {**view, "id": "V1", "state": {"values": {"note": {"note": {
+            "type": "plain_text_input", "value": "会議名は EMNLP 2019 のはず"}}}}},
+    }
+    await world.fake.wait_ack(await world.fake.deliver("interactive", submission))
+    assert await eventually(lambda: bool(world.state.votes()[0]["note"]))
+    (vote,) = world.state.votes()
+    assert vote["vote"] == "down" and vote["note"] == "会議名は EMNLP 2019 のはず"

@@ -214,6 +214,12 @@ class Conversation:
         change(self.platform, asker.chat)
         return phrase("subscribed" if on else "unsubscribed", asker.lang)
 
+    def note(self, asker: Asker, ref: str, text: str) -> bool:
+        """The voter's words on what was wrong, kept with their vote."""
+        if asker.user is None or not text.strip() or not self.allowed(asker.user, asker.chat):
+            return False
+        return self._state.add_note(self.platform, ref, asker.user, text.strip())
+
     def vote(self, asker: Asker, ref: str, up: bool) -> str | None:
         """Record 👍/👎 on an answer; None (nothing said) for someone not allowed to ask."""
         if asker.user is None or not self.allowed(asker.user, asker.chat):

@@ -23,6 +23,7 @@ MAX_BLOCKS = 50
 _CONTEXT_ELEMENTS = 10
 _ELEMENT_CHARS = 2000
 FEEDBACK_UP, FEEDBACK_DOWN = "notesbot_feedback_up", "notesbot_feedback_down"
+FEEDBACK_NOTE = "notesbot_feedback_note"  # the 👎 modal's callback id
 
 
 def section(mrkdwn: str) -> Block:
@@ -56,6 +57,20 @@ def answer_tail(answer: Answer, *, feedback_ref: str) -> list[Block]:
     if answer.found:
         tail.append(feedback_buttons(feedback_ref))
     return tail
+
+
+def feedback_modal(ref: str, lang: Lang) -> Block:
+    """The optional "what was wrong" form a 👎 opens; ``ref`` rides along to its submission."""
+    def text(key: str) -> dict[str, str]:
+        return {"type": "plain_text", "text": phrase(key, lang)}
+
+    note = {"type": "plain_text_input", "action_id": "note", "multiline": True}
+    return {
+        "type": "modal", "callback_id": FEEDBACK_NOTE, "private_metadata": ref,
+        "title": text("feedback_note_title"), "submit": text("feedback_note_send"),
+        "blocks": [{"type": "input", "block_id": "note", "optional": True,
+                    "label": text("feedback_note_label"), "element": note}],
+    }
 
 
 def feedback_buttons(ref: str) -> Block:

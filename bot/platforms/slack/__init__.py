@@ -1,5 +1,3 @@
 """Slack: the events, commands and buttons of a Bolt app, translated for the conversation."""
 
-from bot.platforms.slack.app import register
-
-__all__ = ["register"]
+from bot.platforms.slack.app import register as register

@@ -8,7 +8,7 @@ from typing import Any
 
 from slack_bolt.app.async_app import AsyncApp
 
-from bot.platforms.dialects.slack_blocks import FEEDBACK_DOWN, FEEDBACK_UP
+from bot.platforms.dialects.slack_blocks import FEEDBACK_DOWN, FEEDBACK_NOTE, FEEDBACK_UP
 from bot.platforms.slack.commands import SlackCommands
 from bot.platforms.slack.handlers import SlackEvents
 
@@ -31,6 +31,7 @@ def register(
         app.command(names[key])(getattr(commands, f"on_{key}"))
     for action in (FEEDBACK_UP, FEEDBACK_DOWN):
         app.action(action)(commands.on_feedback)
+    app.view(FEEDBACK_NOTE)(commands.on_note)
 
     @app.error
     async def on_error(error: Exception, body: dict[str, Any]) -> None:

@@ -20,6 +20,7 @@ from bot.platforms.dialects.slack_blocks import (
     FEEDBACK_UP,
     answer_messages,
     digest_blocks,
+    feedback_modal,
     hits_blocks,
     plain_fallback,
     summary_blocks,
@@ -32,10 +33,8 @@ log = logging.getLogger(__name__)
 
 class SlackCommands:
     def __init__(self, *, events: SlackEvents, assistant: Assistant, digest_lang: Lang) -> None:
-        self._events = events
-        self._talk = events.conversation
-        self._assistant = assistant
-        self._digest_lang = digest_lang
+        self._events, self._talk = events, events.conversation
+        self._assistant, self._digest_lang = assistant, digest_lang
 
     async def on_ask(self, ack: Ack, command: dict[str, Any]) -> None:
         asker, question = self._asker(command)
@@ -49,7 +48,7 @@ class SlackCommands:
             )
         except SlackApiError as exc:  # not in the channel: answer privately, without streaming
             log.info("/ask cannot post in %s: %s", asker.chat, slack_error(exc))
-            await self._respond_privately(command, asker, question)
+            await self._privately(command, asker, question)
             return
         outlet = SlackOutlet(client, asker.chat, posted["ts"])
         await self._talk.answer(asker, question, outlet, thread=posted["ts"])
@@ -70,9 +69,8 @@ class SlackCommands:
     async def on_search(self, ack: Ack, command: dict[str, Any], respond: Ack) -> None:
         asker, query = self._asker(command)
         if await self._ack(ack, command, asker, query, "usage_search"):
-            hits = await self._assistant.search(query, 5)
-            blocks = hits_blocks(hits, asker.lang)
-            await respond(blocks=blocks, text=query, response_type="ephemeral")
+            hits = hits_blocks(await self._assistant.search(query, 5), asker.lang)
+            await respond(blocks=hits, text=query, response_type="ephemeral")
 
     async def on_digest(self, ack: Ack, command: dict[str, Any], respond: Ack) -> None:
         """``/digest`` shows today's digest; ``subscribe``/``unsubscribe`` the channel."""
@@ -93,9 +91,19 @@ class SlackCommands:
         await ack()
         lang = language_of(body.get("message", {}).get("text", ""))
         asker = Asker(body["user"]["id"], body.get("channel", {}).get("id", ""), lang)
-        thanks = self._talk.vote(asker, action["value"], action["action_id"] == FEEDBACK_UP)
-        if thanks:
-            await respond(text=thanks, response_type="ephemeral", replace_original=False)
+        up = action["action_id"] == FEEDBACK_UP
+        if not (thanks := self._talk.vote(asker, action["value"], up)):
+            return
+        await respond(text=thanks, response_type="ephemeral", replace_original=False)
+        if not up and body.get("trigger_id"):  # 👎: an optional "what was wrong" form
+            view = feedback_modal(action["value"], lang)
+            await self._events.client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    async def on_note(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        await ack()
+        text = view["state"]["values"]["note"]["note"].get("value") or ""
+        ref = view["private_metadata"]  # "channel:ts" of the answer voted on
+        self._talk.note(Asker(body["user"]["id"], ref.split(":")[0], "en"), ref, text)
 
     async def _ack(
         self, ack: Ack, command: dict[str, Any], asker: Asker, text: str, usage: str
@@ -109,9 +117,7 @@ class SlackCommands:
         text = clean_question(command.get("text", ""), self._events.bot_user)
         return Asker(command["user_id"], command["channel_id"], language_of(text)), text
 
-    async def _respond_privately(
-        self, command: dict[str, Any], asker: Asker, question: str
-    ) -> None:
+    async def _privately(self, command: dict[str, Any], asker: Asker, question: str) -> None:
         answer = await self._assistant.answer(question)
         page = answer_messages(answer, feedback_ref=f"{asker.chat}:private")[0]
         webhook = AsyncWebhookClient(command["response_url"])

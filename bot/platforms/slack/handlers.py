@@ -46,10 +46,9 @@ class SlackOutlet:
         await self._client.chat_update(channel=self._channel, ts=ref, text=plain_fallback(text))
 
     def pages(self, ref: str, answer: Answer) -> Sequence[object]:
-        fallback = plain_fallback(answer.text)
-        self.feedback_ref = f"{self._channel}:{ref}"
+        self.feedback_ref, text = f"{self._channel}:{ref}", plain_fallback(answer.text)
         pages = answer_messages(answer, feedback_ref=self.feedback_ref)
-        return [(fallback if i == 0 else fallback[:200], page) for i, page in enumerate(pages)]
+        return [(text if i == 0 else text[:200], page) for i, page in enumerate(pages)]
 
     async def replace(self, ref: str, page: object) -> None:
         text, blocks = page  # type: ignore[misc]
