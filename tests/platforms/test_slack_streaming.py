@@ -59,7 +59,7 @@ def wire(world: World, methods: tuple[str, ...]) -> list[str]:
 
 
 async def test_a_dm_answer_streams_natively_and_ends_as_the_plain_answer(world, openai_server):
-    openai_server.script(Reply(ANSWER, pace=0.05))
+    openai_server.script(Reply(ANSWER, pace=0.15))  # ~6 s of generation: appends at 1/s
     ts = await dm(world, "Transformer はなぜ学習が速い？")
     (stop,) = await world.fake.wait_for("chat.stopStream", timeout=20)
     calls = wire(world, STREAM_CALLS)

@@ -43,6 +43,10 @@ class NativeStream(Protocol):
 
     async def status(self, text: str) -> None: ...
 
+    def ready(self) -> bool:
+        """May a draft be shown now? (No: skipped; the next one carries its text too.)"""
+        ...
+
     async def show(self, delta: str, text: str) -> None:
         """Show more: ``delta`` is new since the last call, ``text`` all of it so far."""
         ...
@@ -88,6 +92,8 @@ class StreamOutlet:
     async def draft(self, ref: str, text: str) -> None:
         if self._fallback is not None:
             return await self._fallback.draft(self._ref, text)
+        if not self._stream.ready():
+            return
         delta = self._appender.delta(text)
         if delta:
             await self._guarded(self._stream.show(delta, self._appender.sent))

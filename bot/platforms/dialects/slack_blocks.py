@@ -12,7 +12,7 @@ from typing import Any
 from bot.core.answers import Answer, Lang, Summary
 from bot.core.digest import Digest
 from bot.core.models import Hit
-from bot.core.phrases import phrase
+from bot.core.phrases import SUGGESTED_PROMPTS, phrase
 from bot.platforms.dialects.markdown import citation_line
 from bot.platforms.dialects.slack_mrkdwn import SlackDialect, escape, split_text, to_mrkdwn
 from bot.platforms.dialects.splitting import snippet
@@ -24,6 +24,7 @@ _CONTEXT_ELEMENTS = 10
 _ELEMENT_CHARS = 2000
 FEEDBACK_UP, FEEDBACK_DOWN = "notesbot_feedback_up", "notesbot_feedback_down"
 FEEDBACK_NOTE = "notesbot_feedback_note"  # the 👎 modal's callback id
+PROMPTS = [{"title": title, "message": text} for title, text in SUGGESTED_PROMPTS]
 
 
 def section(mrkdwn: str) -> Block:

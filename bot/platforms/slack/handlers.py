@@ -12,13 +12,13 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.answers import Answer, Turn
-from bot.core.phrases import SUGGESTED_PROMPTS, phrase
+from bot.core.phrases import phrase
 from bot.core.text import language_of
 from bot.platforms.conversation import Asker, Conversation, Outlet
 from bot.platforms.conversation.pacing import ChatPacer
 from bot.platforms.conversation.streaming import StreamOutlet
 from bot.platforms.dialects import slack_text as text_in
-from bot.platforms.dialects.slack_blocks import answer_messages, plain_fallback
+from bot.platforms.dialects.slack_blocks import PROMPTS, answer_messages, plain_fallback
 from bot.platforms.slack.stream import SlackNativeStream
 
 log = logging.getLogger(__name__)
@@ -59,10 +59,9 @@ class SlackOutlet:
         await self.post(text=text, blocks=blocks)
 
     async def notice(self, ref: str | None, text: str) -> None:
-        if ref is None:
-            await self.post(text=text)
-        else:
-            await self._client.chat_update(channel=self._channel, ts=ref, text=text)
+        if ref is not None:  # in place of the placeholder, else below the question
+            return await self._client.chat_update(channel=self._channel, ts=ref, text=text)
+        await self.post(text=text)
 
     async def post(self, **content: Any) -> Any:
         return await self._client.chat_postMessage(
@@ -85,9 +84,8 @@ class SlackEvents:
 
     async def on_assistant_thread(self, event: dict[str, Any]) -> None:
         thread = event["assistant_thread"]
-        prompts = [{"title": t, "message": m} for t, m in SUGGESTED_PROMPTS]
         await self.client.assistant_threads_setSuggestedPrompts(
-            channel_id=thread["channel_id"], thread_ts=thread["thread_ts"], prompts=prompts
+            channel_id=thread["channel_id"], thread_ts=thread["thread_ts"], prompts=PROMPTS
         )
 
     async def on_mention(self, event: dict[str, Any], body: dict[str, Any]) -> None:

@@ -30,8 +30,10 @@ class SlackNativeStream:
                 channel_id=self._channel, thread_ts=self._thread, status=text
             )
 
+    def ready(self) -> bool:
+        return self._pacer.try_now(self._channel)  # ≤ 1 message write a second per conversation
+
     async def show(self, delta: str, text: str) -> None:
-        await self._pacer.wait(self._channel)  # ≤ 1 message write a second per conversation
         if self.ts is None:
             started = await self._client.chat_startStream(
                 channel=self._channel, thread_ts=self._thread, markdown_text=delta, **self._to
@@ -43,20 +45,20 @@ class SlackNativeStream:
             )
 
     async def close(self, answer: Answer, rest: str | None) -> None:
-        if self.ts is None or rest:  # the rest, or all of it when answered before any draft
-            await self.show(answer.text if self.ts is None else rest or "", answer.text)
-        assert self.ts is not None
-        ref = self.feedback_ref = f"{self._channel}:{self.ts}"
         await self._pacer.wait(self._channel)
+        if self.ts is None:  # answered before any draft: all of it, then (a slot later) the stop
+            await self.show(answer.text, answer.text)
+            rest = ""
+            await self._pacer.wait(self._channel)
+        ref = self.feedback_ref = f"{self._channel}:{self.ts}"
+        where = {"channel": self._channel, "ts": str(self.ts)}
         if rest is None:  # the text changed under the stream: the final answer replaces it
-            await self._client.chat_stopStream(channel=self._channel, ts=self.ts)
+            await self._client.chat_stopStream(**where)
             blocks = answer_messages(answer, feedback_ref=ref)[0]
-            text = plain_fallback(answer.text)
-            await self._client.chat_update(channel=self._channel, ts=self.ts, text=text,
-                                           blocks=blocks)
-        else:
+            await self._client.chat_update(**where, text=plain_fallback(answer.text), blocks=blocks)
+        else:  # the rest of the text, with the sources and buttons under it
             tail = answer_tail(answer, feedback_ref=ref)
-            await self._client.chat_stopStream(channel=self._channel, ts=self.ts, blocks=tail)
+            await self._client.chat_stopStream(**where, markdown_text=rest or None, blocks=tail)
         await self.status("")
 
     async def notice(self, text: str) -> None:

@@ -30,9 +30,11 @@ class TelegramDrafts:
         await self._sender.pacer.wait(self._chat)  # the chat's first write: at once
         await self._draft(text)
 
+    def ready(self) -> bool:
+        return self._sender.pacer.try_now(self._chat)  # busy: skip, the next draft supersedes
+
     async def show(self, delta: str, text: str) -> None:
-        if self._sender.pacer.try_now(self._chat):  # busy chat: skip, the next draft supersedes it
-            await self._draft(text)
+        await self._draft(text)
 
     async def _draft(self, text: str) -> None:
         async with asyncio.timeout(_DRAFT_SECONDS):

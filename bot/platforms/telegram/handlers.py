@@ -10,7 +10,7 @@ from typing import cast
 
 from telegram import Message, Update
 from telegram.constants import ChatAction, ChatType
-from telegram.error import BadRequest, NetworkError
+from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.core.answers import Answer, Lang
@@ -175,11 +175,9 @@ class TelegramHandlers:
         """Last resort (a handler raised): one apology, never silence."""
         log.error("Telegram handler failed: %r", context.error, exc_info=context.error)
         if isinstance(update, Update) and update.effective_chat is not None:
-            lang = _lang(update.effective_message)
-            try:
-                await self._sender.say(update.effective_chat.id, phrase("apology", lang))
-            except Exception as exc:  # Telegram itself is failing: nothing else to do
-                log.error("apology failed: %s", type(exc).__name__)
+            with contextlib.suppress(TelegramError):  # Telegram itself failing: nothing to do
+                apology = phrase("apology", _lang(update.effective_message))
+                await self._sender.say(update.effective_chat.id, apology)
 
     async def _gate(
         self, message: Message | None, text: str = "x", usage: str = "", command: str = ""
