@@ -3,31 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import pytest
 from pydantic import SecretStr
 
-from bot.app.platforms import build_slack
-from bot.app.slack_bot import SlackBot
 from bot.core.access import Allowlist
 from bot.core.phrases import phrase
-from bot.state.store import StateStore
 from tests.fakes.slack_events import block_action, event_callback, mention, message, slash_command
 from tests.fakes.slack_fake import BOT_USER, Fail, FakeSlack
-from tests.support import eventually, runtime_for
+from tests.platforms.worlds import World, running
+from tests.support import eventually
 
 APOLOGIES = {phrase(k, lang) for k in ('apology', 'undelivered') for lang in ('ja', 'en')}
 
 ALLOWED, STRANGER, CHANNEL = "UALLOWED", "USTRANGER", "CGENERAL"
-
-
-@dataclass
-class World:
-    fake: FakeSlack
-    bot: SlackBot
-    state: StateStore
 
 
 def slack_settings(sample_index, fake: FakeSlack, **extra):
@@ -47,18 +39,9 @@ def slack_settings(sample_index, fake: FakeSlack, **extra):
 
 @pytest.fixture
 async def world(sample_index, embedder, tmp_path):
-    fake = FakeSlack().start()
-    settings = slack_settings(sample_index, fake)
-    runtime = runtime_for(settings, embedder)
-    state = StateStore(tmp_path / "state.sqlite3")
-    bot = build_slack(settings, assistant=runtime.assistant, state=state)
-    await bot.start()
-    await fake.wait_connected()
-    yield World(fake, bot, state)
-    await bot.stop(5)
-    state.close()
-    runtime.close()
-    fake.stop()
+    settings = functools.partial(slack_settings, sample_index)
+    async with running("slack", settings, embedder, tmp_path) as world:
+        yield world
 
 
 async def ask(world: World, event: dict, event_id: str | None = None, **extra) -> float:

@@ -7,14 +7,12 @@ import asyncio
 
 import pytest
 
-from bot.app.platforms import build_slack
 from bot.core.phrases import SUGGESTED_PROMPTS, phrase
-from bot.state.store import StateStore
 from tests.fakes.openai_fake import MODEL, Reply
 from tests.fakes.slack_events import event_callback, message
-from tests.fakes.slack_fake import Fail, FakeSlack
-from tests.platforms.test_slack_bot import ALLOWED, World, slack_settings
-from tests.support import runtime_for
+from tests.fakes.slack_fake import Fail
+from tests.platforms.test_slack_bot import ALLOWED, slack_settings
+from tests.platforms.worlds import World, running
 
 DM = "DSTREAM"
 STREAM_CALLS = ("chat.startStream", "chat.appendStream", "chat.stopStream")
@@ -28,22 +26,12 @@ ANSWER = (
 
 @pytest.fixture
 async def world(sample_index, embedder, tmp_path, openai_server):
-    fake = FakeSlack().start()
-    settings = slack_settings(
-        sample_index, fake, slack_native_streaming=True,
-        llm_base_url=openai_server.base_url, llm_model=MODEL,
-    )
-    runtime = runtime_for(settings, embedder)
-    state = StateStore(tmp_path / "state.sqlite3")
-    bot = build_slack(settings, assistant=runtime.assistant, state=state)
-    await bot.start()
-    await fake.wait_connected()
-    yield World(fake, bot, state)
-    await bot.stop(5)
-    state.close()
-    await runtime.aclose()
-    runtime.close()
-    fake.stop()
+    def settings(fake):
+        return slack_settings(sample_index, fake, slack_native_streaming=True,
+                              llm_base_url=openai_server.base_url, llm_model=MODEL)
+
+    async with running("slack", settings, embedder, tmp_path) as world:
+        yield world
 
 
 async def dm(world: World, text: str) -> str:

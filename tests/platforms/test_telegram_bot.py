@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import pytest
 from pydantic import SecretStr
 from telegram import Update
 
 from bot.app.platforms import build_telegram
-from bot.app.telegram_bot import TelegramBot
 from bot.core.access import Allowlist
 from bot.core.phrases import phrase
 from bot.state.store import StateStore
@@ -24,18 +24,12 @@ from tests.fakes.telegram_updates import (
     private_text,
     reply_to_bot,
 )
+from tests.platforms.worlds import World, running
 from tests.support import eventually, runtime_for
 
 ALLOWED, STRANGER, GROUP = 111, 222, -100500
 APOLOGIES = {phrase(k, lang) for k in ('apology', 'undelivered') for lang in ('ja', 'en')}
 PLACEHOLDERS = {phrase("thinking", "ja"), phrase("thinking", "en")}
-
-
-@dataclass
-class World:
-    fake: FakeTelegram
-    bot: TelegramBot
-    state: StateStore
 
 
 def telegram_settings(sample_index, fake: FakeTelegram, **extra):
@@ -56,17 +50,9 @@ def telegram_settings(sample_index, fake: FakeTelegram, **extra):
 
 @pytest.fixture
 async def world(sample_index, embedder, tmp_path):
-    fake = FakeTelegram().start()
-    runtime = runtime_for(telegram_settings(sample_index, fake), embedder)
-    state = StateStore(tmp_path / "state.sqlite3")
-    settings = telegram_settings(sample_index, fake)
-    bot = build_telegram(settings, assistant=runtime.assistant, state=state)
-    await bot.start()
-    yield World(fake, bot, state)
-    await bot.stop(5)
-    state.close()
-    runtime.close()
-    fake.stop()
+    settings = functools.partial(telegram_settings, sample_index)
+    async with running("telegram", settings, embedder, tmp_path) as world:
+        yield world
 
 
 async def final_messages(world: World, chat: int, count: int = 1, timeout: float = 20) -> list:

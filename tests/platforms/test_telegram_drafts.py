@@ -5,39 +5,26 @@ from __future__ import annotations
 
 import pytest
 
-from bot.app.platforms import build_telegram
-from bot.state.store import StateStore
 from tests.fakes.openai_fake import MODEL, Reply
-from tests.fakes.telegram_fake import FakeTelegram
 from tests.fakes.telegram_updates import mention_in_group, private_text
 from tests.platforms.test_slack_streaming import ANSWER
 from tests.platforms.test_telegram_bot import (
     ALLOWED,
     GROUP,
-    World,
     final_messages,
     telegram_settings,
 )
-from tests.support import runtime_for
+from tests.platforms.worlds import World, running
 
 
 @pytest.fixture
 async def world(sample_index, embedder, tmp_path, openai_server):
-    fake = FakeTelegram().start()
-    settings = telegram_settings(
-        sample_index, fake, telegram_drafts=True,
-        llm_base_url=openai_server.base_url, llm_model=MODEL,
-    )
-    runtime = runtime_for(settings, embedder)
-    state = StateStore(tmp_path / "state.sqlite3")
-    bot = build_telegram(settings, assistant=runtime.assistant, state=state)
-    await bot.start()
-    yield World(fake, bot, state)
-    await bot.stop(5)
-    state.close()
-    await runtime.aclose()
-    runtime.close()
-    fake.stop()
+    def settings(fake):
+        return telegram_settings(sample_index, fake, telegram_drafts=True,
+                                 llm_base_url=openai_server.base_url, llm_model=MODEL)
+
+    async with running("telegram", settings, embedder, tmp_path) as world:
+        yield world
 
 
 def wire(world: World, chat: int) -> list[str]:
