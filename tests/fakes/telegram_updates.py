@@ -78,3 +78,9 @@ def callback_query(data: str, *, chat_id: int, user_id: int, message: dict) -> d
                         "chat": message["chat"], "from": message["from"], "text": "…"},
         }
     }
+
+
+def inline_query(query: str, *, user_id: int) -> dict[str, Any]:
+    """``@bot <query>`` typed in any chat."""
+    return {"inline_query": {"id": str(next(_MESSAGE_IDS)), "from": user(user_id),
+                             "query": query, "offset": ""}}

@@ -20,6 +20,7 @@ from tests.fakes.telegram_updates import (
     callback_query,
     command,
     group_text,
+    inline_query,
     mention_in_group,
     private_text,
     reply_to_bot,
@@ -251,3 +252,19 @@ async def test_a_vote_is_stored_with_the_answer_it_judges(world):
         "telegram", f"{ALLOWED}:{answer['message_id']}", "up")
     assert vote["question"] == "Sentence-BERT とは" and vote["user"] == str(ALLOWED)
     assert vote["citations"][0]["source"] == "paper-notes.txt"
+
+
+async def test_inline_mode_offers_matching_papers_140_characters_each_to_allowed_users(world):
+    world.fake.push_update(inline_query("Attention", user_id=ALLOWED))
+    world.fake.push_update(inline_query("Attention", user_id=STRANGER))
+    answers = await world.fake.wait_for("answerInlineQuery", 2)
+    decoded = [json.loads(a["results"]) if isinstance(a["results"], str) else a["results"]
+               for a in answers]
+    offered = max(decoded, key=len)
+    assert min(decoded, key=len) == [], "a stranger gets nothing"
+    first = offered[0]
+    assert first["type"] == "article" and first["title"] == "Attention Is All You Need"
+    assert 0 < len(first["description"]) <= 140
+    posted = first["input_message_content"]
+    assert posted["parse_mode"] == "HTML" and "1706.03762" in posted["message_text"]
+    assert all(a["is_personal"] in (True, "true", "True") for a in answers)

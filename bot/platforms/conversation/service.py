@@ -209,6 +209,16 @@ class Conversation:
         today = datetime.now(ZoneInfo(self.policy.timezone)).date().isoformat()
         return await self._assistant.digest(target, today)
 
+    async def summaries(self, asker: Asker, query: str, k: int = 5) -> list[Summary]:
+        """The 140-character summaries of the papers best matching ``query`` (inline mode);
+        none for someone not on the allowlist, or for an empty query."""
+        if not query.strip() or not self.allowed(asker.user, None):
+            return []
+        hits = await self._assistant.search(query, 20)
+        titles = list(dict.fromkeys(h.chunk.paper for h in hits if h.chunk.paper))[:k]
+        found = [await self._assistant.summarize(title) for title in titles]
+        return [s for s in found if s is not None]
+
     def subscribe(self, asker: Asker, on: bool) -> str:
         change = self._state.subscribe if on else self._state.unsubscribe
         change(self.platform, asker.chat)

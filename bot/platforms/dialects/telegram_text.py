@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.core.answers import Lang
 
 
-def addressed(text: str, *, username: str | None, replied_to_bot: bool) -> bool:
-    """A group message for the bot: it mentions the bot, or replies to one of its messages."""
-    return replied_to_bot or (bool(username) and f"@{username}".lower() in text.lower())
+def addressed(message: Any, *, bot_id: int, username: str | None) -> bool:
+    """A group message (PTB's Message) for the bot: it mentions the bot, or replies to one of
+    the bot's messages."""
+    replied = message.reply_to_message
+    author = replied.from_user if replied is not None else None
+    if author is not None and author.id == bot_id:
+        return True
+    return bool(username) and f"@{username}".lower() in (message.text or "").lower()
 
 
 def strip_handle(text: str, username: str | None) -> str:

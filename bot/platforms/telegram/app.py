@@ -10,6 +10,7 @@ from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
+    InlineQueryHandler,
     MessageHandler,
     TypeHandler,
     filters,
@@ -33,4 +34,5 @@ def register(application: Application, handlers: TelegramHandlers) -> None:
         application.add_handler(CommandHandler(name, callback))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.on_text))
     application.add_handler(CallbackQueryHandler(handlers.on_vote, pattern=f"^{FEEDBACK}"))
+    application.add_handler(InlineQueryHandler(handlers.on_inline))
     application.add_error_handler(handlers.on_error)

@@ -19,11 +19,11 @@ from bot.core.phrases import phrase
 from bot.core.text import language_of
 from bot.platforms.conversation import Asker, Conversation, Outlet
 from bot.platforms.conversation.streaming import StreamOutlet
-from bot.platforms.dialects.telegram_html import digest_html, hits_html, summary_html, voted_pages
+from bot.platforms.dialects import telegram_html as out
 from bot.platforms.dialects.telegram_text import addressed, language_of_client, strip_handle
 from bot.platforms.telegram.drafts import TelegramDrafts
 from bot.platforms.telegram.drafts import refused as drafts_refused
-from bot.platforms.telegram.sender import FEEDBACK, Sender
+from bot.platforms.telegram.sender import FEEDBACK, Sender, inline_result
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
@@ -49,7 +49,7 @@ class TelegramOutlet:
         await self._sender.draft(self._chat, int(ref), text)
 
     def pages(self, ref: str, answer: Answer) -> Sequence[object]:
-        return voted_pages(answer)
+        return out.voted_pages(answer)
 
     async def replace(self, ref: str, page: object) -> None:
         html, votes = cast(tuple[str, bool], page)
@@ -67,19 +67,11 @@ class TelegramOutlet:
 
 class TelegramHandlers:
     def __init__(
-        self,
-        *,
-        conversation: Conversation,
-        assistant: Assistant,
-        sender: Sender,
-        digest_lang: Lang,
-        drafts: bool = True,
+        self, *, conversation: Conversation, assistant: Assistant, sender: Sender,
+        digest_lang: Lang, drafts: bool = True,
     ) -> None:
-        self.conversation = conversation
-        self.drafts = drafts
-        self._assistant = assistant
-        self._sender = sender
-        self._digest_lang = digest_lang
+        self.conversation, self.drafts = conversation, drafts
+        self._assistant, self._sender, self._digest_lang = assistant, sender, digest_lang
 
     async def dedupe(self, update: Update, context: Context) -> None:
         """Before everything: each update once."""
@@ -90,14 +82,10 @@ class TelegramHandlers:
         message = update.effective_message
         if message is None or not message.text:
             return
-        replied = message.reply_to_message
-        to_bot = bool(replied and replied.from_user and replied.from_user.id == context.bot.id)
-        name = context.bot.username
-        if message.chat.type != ChatType.PRIVATE and not addressed(
-            message.text, username=name, replied_to_bot=to_bot
-        ):
+        bot, group = context.bot, message.chat.type != ChatType.PRIVATE
+        if group and not addressed(message, bot_id=bot.id, username=bot.username):
             return  # in groups: only when mentioned or replied to
-        await self._question(message, strip_handle(message.text, name))
+        await self._question(message, strip_handle(message.text, bot.username))
 
     async def on_ask(self, update: Update, context: Context) -> None:
         if update.effective_message is not None:
@@ -132,16 +120,14 @@ class TelegramHandlers:
         if asker is None:
             return
         summary = await self.conversation.summary(query, asker.lang)
-        if isinstance(summary, str):
-            await self._sender.say(int(asker.chat), summary)
-        else:
-            await self._sender.send(int(asker.chat), summary_html(summary))
+        html = out.escape(summary) if isinstance(summary, str) else out.summary_html(summary)
+        await self._sender.send(int(asker.chat), html)
 
     async def on_search(self, update: Update, context: Context) -> None:
         query = " ".join(context.args or [])
         asker = await self._gate(update.effective_message, query, "usage_search", "/search")
         if asker is not None:
-            for page in hits_html(await self._assistant.search(query, 5), asker.lang):
+            for page in out.hits_html(await self._assistant.search(query, 5), asker.lang):
                 await self._sender.send(int(asker.chat), page)
 
     async def on_new(self, update: Update, context: Context) -> None:
@@ -151,7 +137,7 @@ class TelegramHandlers:
     async def on_digest(self, update: Update, context: Context) -> None:
         if (asker := await self._gate(update.effective_message)) is not None:
             digest = await self.conversation.digest(asker.chat)
-            for page in digest_html(digest, self._digest_lang):
+            for page in out.digest_html(digest, self._digest_lang):
                 await self._sender.send(int(asker.chat), page)
 
     async def on_subscribe(self, update: Update, context: Context) -> None:
@@ -160,6 +146,15 @@ class TelegramHandlers:
         on = bool(message and (message.text or "").startswith("/subscribe"))
         if (asker := await self._gate(message)) is not None:
             await self._sender.say(int(asker.chat), self.conversation.subscribe(asker, on))
+
+    async def on_inline(self, update: Update, context: Context) -> None:
+        """``@bot words`` in any chat: the matching papers' 140-character summaries, for
+        allowlisted users (others get no results)."""
+        if (query := update.inline_query) is None:
+            return
+        who = query.from_user
+        found = await self.conversation.summaries(Asker(str(who.id), "", "en"), query.query)
+        await query.answer([inline_result(s) for s in found], cache_time=0, is_personal=True)
 
     async def on_vote(self, update: Update, context: Context) -> None:
         query = update.callback_query

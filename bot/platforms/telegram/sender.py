@@ -8,12 +8,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 from telegram import (
     Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
     LinkPreviewOptions,
     Message,
     ReplyParameters,
@@ -21,8 +24,9 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
+from bot.core.answers import Summary
 from bot.platforms.conversation.pacing import ChatPacer
-from bot.platforms.dialects.telegram_html import escape, plain
+from bot.platforms.dialects.telegram_html import escape, plain, summary_html
 
 log = logging.getLogger(__name__)
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -33,26 +37,25 @@ _VOTES = InlineKeyboardMarkup(
 )
 
 
+def inline_result(summary: Summary) -> InlineQueryResultArticle:
+    """A paper offered in inline mode: its title, its 140 characters, and that as the post."""
+    post = InputTextMessageContent(summary_html(summary), parse_mode=ParseMode.HTML,
+                                   link_preview_options=_NO_PREVIEW)
+    key = hashlib.blake2b(summary.paper.encode(), digest_size=8).hexdigest()
+    return InlineQueryResultArticle(key, summary.paper, post, description=summary.text)
+
+
 class Sender:
     def __init__(self, *, bot: Bot, pacer: ChatPacer) -> None:
-        self._bot = bot
-        self._pacer = pacer
-
-    @property
-    def bot(self) -> Bot:
-        return self._bot
-
-    @property
-    def pacer(self) -> ChatPacer:
-        return self._pacer
+        self.bot, self.pacer = bot, pacer
 
     async def send(
         self, chat_id: int, html: str, *, reply_to: int | None = None, votes: bool = False
     ) -> Message:
-        await self._pacer.wait(chat_id)
+        await self.pacer.wait(chat_id)
         reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
         try:
-            return await self._bot.send_message(
+            return await self.bot.send_message(
                 chat_id, html, parse_mode=ParseMode.HTML, link_preview_options=_NO_PREVIEW,
                 reply_parameters=reply, reply_markup=_VOTES if votes else None,
             )
@@ -60,7 +63,7 @@ class Sender:
             if not _unparsable(exc):
                 raise
             log.warning("Telegram could not parse our HTML (%s); sending plain text", exc.message)
-            return await self._bot.send_message(
+            return await self.bot.send_message(
                 chat_id, plain(html), link_preview_options=_NO_PREVIEW, reply_parameters=reply
             )
 
@@ -69,9 +72,9 @@ class Sender:
         return await self.send(chat_id, escape(text), reply_to=reply_to)
 
     async def edit(self, chat_id: int, message_id: int, html: str, *, votes: bool = False) -> None:
-        await self._pacer.wait(chat_id)
+        await self.pacer.wait(chat_id)
         try:
-            await self._bot.edit_message_text(
+            await self.bot.edit_message_text(
                 html, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML,
                 link_preview_options=_NO_PREVIEW, reply_markup=_VOTES if votes else None,
             )
@@ -82,17 +85,17 @@ class Sender:
                 raise
             log.warning("Telegram could not parse our HTML (%s); editing as plain text",
                         exc.message)
-            await self._bot.edit_message_text(
+            await self.bot.edit_message_text(
                 plain(html), chat_id=chat_id, message_id=message_id,
                 link_preview_options=_NO_PREVIEW,
             )
 
     async def draft(self, chat_id: int, message_id: int, text: str) -> None:
         """Show a draft as plain text (partial Markdown is no valid HTML) if the chat is free."""
-        if not self._pacer.try_now(chat_id):
+        if not self.pacer.try_now(chat_id):
             return
         try:
-            await self._bot.edit_message_text(
+            await self.bot.edit_message_text(
                 text[:4000], chat_id=chat_id, message_id=message_id,
                 link_preview_options=_NO_PREVIEW,
             )
