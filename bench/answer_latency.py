@@ -16,14 +16,11 @@ import statistics
 import time
 from pathlib import Path
 
+from _jsquad import percentile
+
 from bot.app.compose import build_runtime
 from bot.app.settings import Settings
 from bot.core.evaluation import load_cases
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 async def measure(settings: Settings, questions: list[tuple[str, tuple]]) -> dict[str, list[float]]:
@@ -57,7 +54,7 @@ def main() -> None:
     print(f"{len(cases)} questions, index {args.data_dir}")
     print("| step | p50 ms | p95 ms |\n|---|---|---|")
     for name, values in times.items():
-        print(f"| {name} | {percentile(values, 0.5):.1f} | {percentile(values, 0.95):.1f} |")
+        print(f"| {name} | {percentile(values, 50):.1f} | {percentile(values, 95):.1f} |")
     ratio = statistics.median(a / s for a, s in zip(answer, search, strict=True) if s > 0)
     print(f"answer ÷ search (median per question): {ratio:.1f}")
 

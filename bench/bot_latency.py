@@ -23,6 +23,8 @@ from pydantic import SecretStr
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from _jsquad import percentile
+
 from bot.app.compose import build_runtime
 from bot.app.platforms import build_slack, build_telegram
 from bot.app.settings import Settings
@@ -39,11 +41,6 @@ SLACK_VISIBLE = ("assistant.threads.setStatus", "chat.startStream", "chat.postMe
 SLACK_WRITES = ("chat.startStream", "chat.appendStream", "chat.stopStream", "chat.update",
                 "chat.postMessage")
 TELEGRAM_WRITES = ("sendMessageDraft", "sendMessage", "editMessageText")
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def min_gap(times: list[float]) -> float:
@@ -102,7 +99,7 @@ async def telegram_run(settings: Settings, state: StateStore, count: int) -> tup
 
 
 def report(name: str, firsts: list[float], gaps: list[float]) -> None:
-    p50, p95 = percentile(firsts, 0.5), percentile(firsts, 0.95)
+    p50, p95 = percentile(firsts, 50), percentile(firsts, 95)
     gap = min(gaps)
     print(f"| {name} | {len(firsts)} | {p50 * 1000:.0f} / {p95 * 1000:.0f} ms | "
           f"{p95 / 1.0:.3f} | {gap * 1000:.0f} ms | {1.0 / gap:.2f} |")

@@ -14,11 +14,12 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from bot.core.refusal import coined
+
 _CITATION = re.compile(r"\[\d+\]")
 _TERM = re.compile(
     r"(?<![\w.-])(?:\d+(?:[.,]\d+)*%?|[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)(?![\w-])"
 )
-_COINED = re.compile(r"[A-Z].*[A-Z0-9]|[a-z][A-Z0-9]|[0-9]")  # BLEU, GPT-4o, scMMGPT, 28.4
 _MAX_KEYS = 3
 
 
@@ -27,7 +28,7 @@ def facts_of(answer: str) -> list[str]:
     ("Transformer" is a word, "BLEU" and "GPT-4o" are names), at most three."""
     body = unicodedata.normalize("NFKC", _CITATION.sub(" ", answer))
     terms = (m.group(0) for m in _TERM.finditer(body))
-    facts = [t for t in terms if _COINED.search(t) and (len(t) >= 2 or t.isdigit())]
+    facts = [t for t in terms if coined(t) and (len(t) >= 2 or t.isdigit())]
     return list(dict.fromkeys(facts))[:_MAX_KEYS]
 
 

@@ -26,13 +26,18 @@ _COINED = re.compile(r"[A-Z].*[A-Z0-9]|[a-z][A-Z0-9]|[0-9]")
 MIN_RELEVANCE = 0.1
 
 
+def coined(word: str) -> bool:
+    """A made-up name ("BLEU", "GPT-4o", "scMMGPT", "28.4"), not a capitalized word."""
+    return bool(_COINED.search(word))
+
+
 def names_in(question: str) -> set[str]:
     """Lower-cased name words of the question: in Japanese any Latin word, in English only
     coined ones ("GRPO", "GPT-4", "MatFormer")."""
     if is_japanese(question):  # a Latin word in Japanese text is a name or a term
         words = {w for w in _LATIN.findall(question) if len(w) >= 3}
     else:
-        words = {w for w in _NAME.findall(question) if len(w) >= 3 and _COINED.search(w)}
+        words = {w for w in _NAME.findall(question) if len(w) >= 3 and coined(w)}
     return {part.lower() for w in words for part in w.split("-") if len(part) >= 2}
 
 

@@ -42,3 +42,16 @@ async def test_a_refused_write_is_not_retried():
     with pytest.raises(ValueError):
         await delivery().idempotent(write)
     assert write.calls == 1
+
+
+def test_a_stream_appends_only_what_is_new_and_notices_a_rewrite():
+    from bot.platforms.conversation.relay import CURSOR
+    from bot.platforms.conversation.streaming import Appender
+
+    stream = Appender()
+    assert stream.delta("自己注意" + CURSOR) == "自己注意"
+    assert stream.delta("自己注意だけで" + CURSOR) == "だけで"
+    assert stream.delta("自己注意だけで") == ""
+    assert stream.rest("自己注意だけで速い [1]。") == "速い [1]。"
+    assert stream.delta("別の答え") == "" and stream.diverged, "a restart is not appended"
+    assert stream.rest("自己注意だけで速い [1]。") is None, "the final answer must replace it"

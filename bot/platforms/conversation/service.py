@@ -43,6 +43,9 @@ class Asker:
 class Outlet(Protocol):
     """Where one answer goes, in the platform's dialect. ``ref`` names a posted message."""
 
+    # True: ``replace`` edits ``ref`` (repeatable after a reset); False: it posts anew.
+    replaces_in_place: bool
+
     async def start(self, text: str) -> str:
         """Post the placeholder; return its ref."""
         ...
@@ -101,14 +104,15 @@ class Conversation:
     def allowed(self, user: str | None, chat: str | None) -> bool:
         return self.policy.allow.allows(user, chat)
 
-    def refusal(self, asker: Asker, question: str = "x", usage: str = "") -> str | None:
-        """Why this is not answered (a stranger, too many questions, nothing asked), or None."""
+    def refusal(self, asker: Asker, question: str | None = None, usage: str = "") -> str | None:
+        """Why this is not answered (a stranger, too many questions, nothing asked), or None.
+        ``question`` None: nothing needs asking (a command without arguments)."""
         if not self.allowed(asker.user, asker.chat):
             log.info("refused %s in %s: not on the allowlist", asker.user, asker.chat)
             return phrase("not_allowed", asker.lang, id=asker.user, setting=self._setting)
         if asker.user is not None and (wait := self.policy.limiter.wait_time(asker.user)):
             return phrase("rate_limited", asker.lang, seconds=round(wait))
-        return None if question else usage
+        return usage if question is not None and not question else None
 
     # --- memory ---
     def history(self, chat: str) -> list[Turn]:
@@ -178,9 +182,9 @@ class Conversation:
         try:
             if ref is not None:
                 first = pages.pop(0)
-                write = lambda: outlet.replace(ref, first)  # noqa: E731
-                in_place = getattr(outlet, "replaces_in_place", True)
-                await (self._delivery.idempotent(write) if in_place else self._delivery.send(write))
+                delivery = self._delivery
+                retried = delivery.idempotent if outlet.replaces_in_place else delivery.send
+                await retried(lambda: outlet.replace(ref, first))
             for page in pages:  # a long answer continues below
                 await self._delivery.send(lambda page=page: outlet.add(page))
         except Exception as exc:

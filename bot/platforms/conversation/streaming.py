@@ -22,12 +22,11 @@ class Appender:
 
     def delta(self, text: str) -> str:
         """The new tail of ``text`` to append ("" when nothing new or when diverged)."""
-        text = text.removesuffix(CURSOR)
-        if self.diverged or not text.startswith(self.sent):
+        new = self.rest(text.removesuffix(CURSOR))
+        if new is None:
             self.diverged = True
             return ""
-        new = text[len(self.sent) :]
-        self.sent = text
+        self.sent += new
         return new
 
     def rest(self, final: str) -> str | None:

@@ -34,6 +34,7 @@ def transient(exc: BaseException) -> bool:
 
 class SlackOutlet:
     """One answer in a channel thread (or at a DM's top level): ``ref`` is a message ts."""
+    replaces_in_place = True  # replace edits the placeholder: repeatable
 
     def __init__(self, client: AsyncWebClient, channel: str, thread_ts: str | None) -> None:
         self._client, self._channel, self.thread_ts = client, channel, thread_ts

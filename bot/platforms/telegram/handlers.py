@@ -37,6 +37,7 @@ def transient(exc: BaseException) -> bool:
 
 class TelegramOutlet:
     """One answer in a chat: ``ref`` is the placeholder's message id."""
+    replaces_in_place = True  # replace edits the placeholder: repeatable
 
     def __init__(self, sender: Sender, chat: int, reply_to: int | None) -> None:
         self._sender, self._chat, self._reply_to = sender, chat, reply_to
@@ -148,8 +149,7 @@ class TelegramHandlers:
             await self._sender.say(int(asker.chat), self.conversation.subscribe(asker, on))
 
     async def on_inline(self, update: Update, context: Context) -> None:
-        """``@bot words`` in any chat: the matching papers' 140-character summaries, for
-        allowlisted users (others get no results)."""
+        """``@bot words``: matching papers' 140-character summaries (allowlisted users only)."""
         if (query := update.inline_query) is None:
             return
         who = query.from_user
@@ -175,13 +175,13 @@ class TelegramHandlers:
                 await self._sender.say(update.effective_chat.id, apology)
 
     async def _gate(
-        self, message: Message | None, text: str = "x", usage: str = "", command: str = ""
+        self, message: Message | None, text: str | None = None, usage: str = "", command: str = ""
     ) -> Asker | None:
         """The asker when allowed and something was asked; else the reason, said in the chat."""
         if message is None:
             return None
         user = message.from_user.id if message.from_user else None
-        lang = language_of(text) if text.strip() and text != "x" else _lang(message)
+        lang = language_of(text) if text else _lang(message)
         asker = Asker(None if user is None else str(user), str(message.chat_id), lang)
         usage_text = phrase(usage, lang, command=command) if usage else ""
         refusal = self.conversation.refusal(asker, text, usage_text)
