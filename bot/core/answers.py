@@ -20,6 +20,7 @@ class Turn:
 
 
 _EXCERPT = 300  # characters of a cited passage shown as evidence
+_PASSAGE = 1500  # characters of a cited passage kept for "show me the sources"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,14 +35,17 @@ class Citation:
     line_start: int
     line_end: int
     excerpt: str = ""  # the passage's opening, to check the answer without opening the note
+    passage: str = ""  # the passage itself, lines kept (capped), for a closer look on request
 
     @classmethod
     def of(cls, n: int, chunk: Chunk) -> Citation:
         flat = " ".join(chunk.body.split())
         excerpt = flat if len(flat) <= _EXCERPT else flat[: _EXCERPT - 1] + "…"
+        body = chunk.body.strip()
+        passage = body if len(body) <= _PASSAGE else body[: _PASSAGE - 1] + "…"
         return cls(
             n, chunk.source, chunk.heading, chunk.paper, chunk.url, chunk.line_start,
-            chunk.line_end, excerpt,
+            chunk.line_end, excerpt, passage,
         )
 
     def to_json(self) -> dict[str, object]:

@@ -137,6 +137,16 @@ _PHRASES: dict[str, dict[Lang, str]] = {
         "ja": "フィードバックありがとうございます。",
         "en": "Thanks for the feedback.",
     },
+    "button_sources": {"ja": "📄 出典の本文", "en": "📄 Source text"},
+    "button_summary": {"ja": "📝 論文の140字要約", "en": "📝 Paper in 140 chars"},
+    "no_cited_paper": {
+        "ja": "この回答は特定の論文のノートを引用していません。",
+        "en": "This answer does not cite a particular paper's note.",
+    },
+    "answer_gone": {
+        "ja": "この回答の記録が見つかりません（フィードバックの記録が消去されたかもしれません）。",
+        "en": "This answer is no longer on record (the feedback log may have been cleared).",
+    },
     "forgotten": {"ja": "会話の履歴を消しました。", "en": "Conversation history cleared."},
 }
 

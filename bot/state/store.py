@@ -98,14 +98,22 @@ class StateStore:
 
     def record_answer(self, platform: str, ref: str, user: str | None, answer: Answer) -> None:
         """What a vote on ``ref`` is about: the question, the answer, its sources, its mode."""
-        cited = [{"n": c.n, "source": c.source, "heading": c.heading, "paper": c.paper}
-                 for c in answer.citations]
+        cited = [c.to_json() | {"passage": c.passage} for c in answer.citations]
         with self._sql() as db:
             db.execute(
                 "INSERT OR REPLACE INTO answers VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
                 (platform, ref, user, answer.question, answer.text, answer.mode,
                  json.dumps(cited, ensure_ascii=False), _now()),
             )
+
+    def answer_record(self, platform: str, ref: str) -> dict[str, Any] | None:
+        """The recorded question, answer and cited passages of ``ref``, if still on record."""
+        query = "SELECT question, answer, citations FROM answers WHERE platform=? AND ref=?"
+        with self._sql() as db:
+            row = db.execute(query, (platform, ref)).fetchone()
+        if row is None:
+            return None
+        return {"question": row[0], "answer": row[1], "citations": json.loads(row[2])}
 
     def votes(self, limit: int = 1000) -> list[dict[str, Any]]:
         """Recent votes, newest first, with the answers they judge (when recorded)."""

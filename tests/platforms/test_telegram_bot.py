@@ -254,6 +254,30 @@ async def test_a_vote_is_stored_with_the_answer_it_judges(world):
     assert vote["citations"][0]["source"] == "paper-notes.txt"
 
 
+async def test_buttons_under_an_answer_show_its_cited_passages_and_its_paper_in_140(world):
+    world.fake.push_update(private_text("Transformer はなぜ学習が速い？", user_id=ALLOWED))
+    (answer,) = await final_messages(world, ALLOWED)
+    markup = world.fake.calls_to("editMessageText")[-1]["reply_markup"]
+    rows = [[(b["text"], b["callback_data"]) for b in row] for row in markup["inline_keyboard"]]
+    assert rows == [[("👍", "fb:up"), ("👎", "fb:down")],
+                    [(phrase("button_sources", "ja"), "fb:src"),
+                     (phrase("button_summary", "ja"), "fb:sum")]]
+    for shown, data in enumerate(("fb:src", "fb:sum"), start=2):
+        for user_id in (STRANGER, ALLOWED):  # a stranger's tap shows nothing
+            world.fake.push_update(callback_query(data, chat_id=ALLOWED, user_id=user_id,
+                                                  message=answer))
+        assert await eventually(lambda shown=shown: len(world.fake.messages(ALLOWED)) >= shown)
+    sources, summary = world.fake.messages(ALLOWED)[1:]
+    assert sources["reply_to_message_id"] == summary["reply_to_message_id"] == answer["message_id"]
+    assert sources["text"].startswith(phrase("sources", "ja"))
+    assert "deep-dive_attention.md" in sources["text"] and "(L" in sources["text"]
+    assert "<blockquote expandable>" in world.fake.calls_to("sendMessage")[-2]["text"]
+    assert summary["text"].startswith("Attention Is All You Need")
+    assert "arxiv.org/abs/1706.03762" in summary["text"]
+    assert len(world.fake.calls_to("answerCallbackQuery")) == 4, "every tap is acknowledged"
+    assert len(world.fake.messages(ALLOWED)) == 3, "the stranger's taps showed nothing"
+
+
 async def test_inline_mode_offers_matching_papers_140_characters_each_to_allowed_users(world):
     world.fake.push_update(inline_query("Attention", user_id=ALLOWED))
     world.fake.push_update(inline_query("Attention", user_id=STRANGER))

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from bot.core.answers import Answer, Citation
-from bot.platforms.dialects.telegram_html import answer_html, plain, split_html, to_html
+from bot.core.phrases import phrase
+from bot.platforms.dialects.telegram_html import (
+    answer_buttons,
+    answer_html,
+    followup_html,
+    plain,
+    split_html,
+    to_html,
+)
 from tests.fakes.telegram_html import visible_text
 
 
@@ -62,3 +70,30 @@ def test_each_cited_passage_is_shown_folded_under_the_answer_as_evidence():
     html = "\n".join(pages)
     assert "<blockquote expandable><b>[1]</b> 3. 結果\nBLEU 28.4 &lt;最高&gt; &amp; 速い。" in html
     assert "BLEU 28.4 <最高> & 速い。" in visible_text(pages[-1])  # Telegram can parse it
+
+
+def test_buttons_under_an_answer_follow_what_it_cites():
+    paper = Citation(1, "n.md", "P > H", "Paper", "https://arxiv.org/abs/1706.03762", 1, 2)
+    untitled = Citation(1, "log.md", "H", None, None, 1, 2)
+    votes = [("👍", "up"), ("👎", "down")]
+    assert answer_buttons(Answer("q", "a", (), "llm", "en")) == [votes]
+    assert answer_buttons(Answer("q", "a", (untitled,), "llm", "en")) == [
+        votes, [(phrase("button_sources", "en"), "src")]]
+    assert answer_buttons(Answer("q", "a", (paper,), "llm", "ja"))[1] == [
+        (phrase("button_sources", "ja"), "src"), (phrase("button_summary", "ja"), "sum")]
+
+
+def test_the_sources_button_shows_each_cited_passage_in_full_and_valid_html():
+    long = "自己注意 <b> & 並列化。\n" * 400  # past one message, with markup-like text
+    cited = [{"n": n, "source": "deep.md", "heading": "Title > 2. 手法", "url": None,
+              "lines": [3, 9], "passage": long} for n in (1, 2)]
+    pages = followup_html({"citations": cited}, None, "ja")
+    assert len(pages) >= 2 and all(len(p) <= 4096 for p in pages)
+    seen = "".join(visible_text(p) for p in pages)  # each page parses alone
+    assert seen.startswith("出典") and "[2] deep.md › Title › 2. 手法 (L3–9)" in seen
+    assert seen.count("自己注意 <b> & 並列化。") == 800
+
+
+def test_a_button_on_an_answer_no_longer_recorded_or_citing_no_paper_says_so():
+    assert followup_html(None, None, "en") == [phrase("answer_gone", "en")]
+    assert followup_html({"citations": []}, [], "ja") == [phrase("no_cited_paper", "ja")]

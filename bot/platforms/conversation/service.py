@@ -11,7 +11,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from bot.core.answers import Answer, Lang, Summary, Turn
@@ -48,13 +48,11 @@ class Outlet(Protocol):
 
     async def start(self, text: str) -> str:
         """Post the placeholder; return its ref."""
-        ...
 
     async def draft(self, ref: str, text: str) -> None: ...
 
     def pages(self, ref: str, answer: Answer) -> Sequence[object]:
         """The final answer, rendered: the placeholder becomes the first page."""
-        ...
 
     async def replace(self, ref: str, page: object) -> None: ...
 
@@ -62,12 +60,10 @@ class Outlet(Protocol):
 
     async def notice(self, ref: str | None, text: str) -> None:
         """A short plain message: in place of ``ref`` when given."""
-        ...
 
     @property
     def feedback_ref(self) -> str | None:
         """What a vote on the delivered answer will name (None: no vote possible)."""
-        ...
 
 
 class Conversation:
@@ -95,7 +91,7 @@ class Conversation:
 
     # --- who may ask, and only once ---
     def first(self, kind: str, key: str) -> bool:
-        """True the first time this event/update/message is seen (restarts included)."""
+        """True the first time this event is seen (restarts included)."""
         return self._state.claim(f"{self.platform}-{kind}", key)
 
     def seen(self, kind: str, key: str) -> bool:
@@ -168,7 +164,8 @@ class Conversation:
         except Exception as exc:
             if not self._delivery.is_transient(exc):
                 raise
-            log.warning("placeholder in %s lost (%s); answering without it", asker.chat, _name(exc))
+            lost = type(exc).__name__  # the name only: a URL in the message may hold a token
+            log.warning("placeholder in %s lost (%s); answering without it", asker.chat, lost)
             return None
 
     async def _draft(self, outlet: Outlet, ref: str | None, text: str) -> None:
@@ -188,7 +185,7 @@ class Conversation:
             for page in pages:  # a long answer continues below
                 await self._delivery.send(lambda page=page: outlet.add(page))
         except Exception as exc:
-            log.error("answer in %s could not be delivered: %s", asker.chat, _name(exc))
+            log.error("answer in %s could not be delivered: %s", asker.chat, type(exc).__name__)
             await self._notice(outlet, ref, phrase("undelivered", asker.lang))
             return False
         return True
@@ -198,7 +195,7 @@ class Conversation:
         try:
             await self._delivery.idempotent(lambda: outlet.notice(ref, text))
         except Exception as exc:
-            log.error("could not tell the user either: %s", _name(exc))
+            log.error("could not tell the user either: %s", type(exc).__name__)
 
     # --- commands ---
     async def summary(self, query: str, lang: Lang) -> Summary | str:
@@ -214,8 +211,7 @@ class Conversation:
         return await self._assistant.digest(target, today)
 
     async def summaries(self, asker: Asker, query: str, k: int = 5) -> list[Summary]:
-        """The 140-character summaries of the papers best matching ``query`` (inline mode);
-        none for someone not on the allowlist, or for an empty query."""
+        """Inline mode: the summaries of the papers best matching ``query`` (allowlisted)."""
         if not query.strip() or not self.allowed(asker.user, None):
             return []
         hits = await self._assistant.search(query, 20)
@@ -227,6 +223,17 @@ class Conversation:
         change = self._state.subscribe if on else self._state.unsubscribe
         change(self.platform, asker.chat)
         return phrase("subscribed" if on else "unsubscribed", asker.lang)
+
+    def recorded(self, ref: str) -> dict[str, Any] | None:
+        """The answer ``ref`` as recorded: its question, text and cited passages."""
+        return self._state.answer_record(self.platform, ref)
+
+    async def cited_summaries(self, record: dict[str, Any] | None, k: int = 3) -> list[Summary]:
+        """The 140-character summaries of the papers a recorded answer cites."""
+        cited = record["citations"] if record is not None else []
+        titles = list(dict.fromkeys(c["paper"] for c in cited if c.get("paper")))[:k]
+        found = [await self._assistant.summarize(title) for title in titles]
+        return [s for s in found if s is not None]
 
     def note(self, asker: Asker, ref: str, text: str) -> bool:
         """The voter's words on what was wrong, kept with their vote."""
@@ -240,7 +247,3 @@ class Conversation:
             return None
         self._state.add_feedback(self.platform, ref, asker.user, "up" if up else "down")
         return phrase("feedback_thanks", asker.lang)
-
-
-def _name(exc: BaseException) -> str:
-    return exc.__class__.__name__

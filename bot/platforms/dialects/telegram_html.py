@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from typing import Any, cast
 
 from bot.core.answers import Answer, Citation, Lang, Summary
 from bot.core.digest import Digest
@@ -112,11 +113,48 @@ def evidence(c: Citation) -> str:
     return f"<blockquote expandable>{quoted}</blockquote>"
 
 
-def voted_pages(answer: Answer) -> list[tuple[str, bool]]:
-    """The answer's pages, each with whether it carries the 👍/👎 buttons (the last, when
-    something was found)."""
+def keyed_pages(answer: Answer) -> list[tuple[str, Answer | None]]:
+    """The answer's pages, the last with the answer its buttons are for (when something was
+    found: 👍/👎, sources, summary)."""
     pages = answer_html(answer)
-    return [(page, answer.found and i == len(pages) - 1) for i, page in enumerate(pages)]
+    last = len(pages) - 1
+    return [(page, answer if answer.found and i == last else None) for i, page in enumerate(pages)]
+
+
+def answer_buttons(answer: Answer) -> list[list[tuple[str, str]]]:
+    """The buttons under an answer, (label, callback data) by row: 👍/👎, then the cited
+    passages in full and the cited papers' 140 characters."""
+    more = [(phrase("button_sources", answer.language), "src")] if answer.citations else []
+    if any(c.paper for c in answer.citations):
+        more.append((phrase("button_summary", answer.language), "sum"))
+    return [row for row in ([("👍", "up"), ("👎", "down")], more) if row]
+
+
+def followup_html(
+    record: dict[str, Any] | None, summaries: Sequence[Summary] | None, lang: Lang
+) -> list[str]:
+    """What a button under an answer shows: the papers' ``summaries`` when asked for, else
+    the recorded answer's cited passages in full."""
+    if record is None:
+        return [escape(phrase("answer_gone", lang))]
+    if summaries is None:
+        return sources_html(record["citations"], lang)
+    return [summary_html(s) for s in summaries] or [escape(phrase("no_cited_paper", lang))]
+
+
+def sources_html(cited: Sequence[dict[str, object]], lang: Lang) -> list[str]:
+    """The cited passages of a recorded answer in full: where each is, then its text."""
+    blocks = [f"<b>{phrase('sources', lang)}</b>"]
+    for c in cited:
+        parts = [str(c.get("source") or ""), *str(c.get("heading") or "").split(" > ")]
+        where = " › ".join(escape(p) for p in parts if p)
+        lines = cast(list[int], c.get("lines") or [0, 0])
+        head = f"<b>[{c.get('n')}]</b> {where} (L{lines[0]}–{lines[1]})"
+        if c.get("url"):
+            head += f"\n{escape(str(c['url']))}"
+        text = str(c.get("passage") or c.get("excerpt") or "")
+        blocks.append(f"{head}\n<blockquote expandable>{escape(text)}</blockquote>")
+    return split_html("\n\n".join(blocks))
 
 
 def summary_html(summary: Summary) -> str:

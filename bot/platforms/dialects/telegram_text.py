@@ -24,5 +24,7 @@ def strip_handle(text: str, username: str | None) -> str:
     return " ".join(text.split())
 
 
-def language_of_client(code: str | None) -> Lang:
-    return "ja" if (code or "").startswith("ja") else "en"
+def language_of_client(user: Any | None) -> Lang:
+    """The language a (PTB) user's client is set to: Japanese or, otherwise, English."""
+    code = getattr(user, "language_code", None) or ""
+    return "ja" if code.startswith("ja") else "en"

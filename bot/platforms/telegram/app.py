@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from telegram import Update
 from telegram.ext import (
     Application,
@@ -19,8 +17,6 @@ from telegram.ext import (
 from bot.platforms.telegram.handlers import TelegramHandlers
 from bot.platforms.telegram.sender import FEEDBACK
 
-log = logging.getLogger(__name__)
-
 
 def register(application: Application, handlers: TelegramHandlers) -> None:
     application.add_handler(TypeHandler(Update, handlers.dedupe), group=-1)
@@ -33,6 +29,6 @@ def register(application: Application, handlers: TelegramHandlers) -> None:
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.on_text))
-    application.add_handler(CallbackQueryHandler(handlers.on_vote, pattern=f"^{FEEDBACK}"))
+    application.add_handler(CallbackQueryHandler(handlers.on_button, pattern=f"^{FEEDBACK}"))
     application.add_handler(InlineQueryHandler(handlers.on_inline))
     application.add_error_handler(handlers.on_error)

@@ -9,7 +9,7 @@ import asyncio
 from telegram.error import BadRequest, Forbidden, RetryAfter
 
 from bot.core.answers import Answer
-from bot.platforms.dialects.telegram_html import voted_pages
+from bot.platforms.dialects.telegram_html import keyed_pages
 from bot.platforms.telegram.sender import Sender
 
 # A draft slower than this (PTB's limiter waiting out a 429, a slow server) is no draft: the
@@ -41,9 +41,9 @@ class TelegramDrafts:
             await self._sender.bot.send_message_draft(self._chat, self._id, text[:4096])
 
     async def close(self, answer: Answer, rest: str | None) -> None:
-        for page, votes in voted_pages(answer):
-            sent = await self._sender.send(self._chat, page, votes=votes)
-            self.feedback_ref = f"{self._chat}:{sent.message_id}" if votes else None
+        for page, keys in keyed_pages(answer):
+            sent = await self._sender.send(self._chat, page, keys=keys)
+            self.feedback_ref = f"{self._chat}:{sent.message_id}" if keys else None
 
     async def notice(self, text: str) -> None:
         await self._sender.say(self._chat, text)

@@ -50,17 +50,17 @@ class TelegramOutlet:
         await self._sender.draft(self._chat, int(ref), text)
 
     def pages(self, ref: str, answer: Answer) -> Sequence[object]:
-        return out.voted_pages(answer)
+        return out.keyed_pages(answer)
 
     async def replace(self, ref: str, page: object) -> None:
-        html, votes = cast(tuple[str, bool], page)
-        await self._sender.edit(self._chat, int(ref), html, votes=votes)
-        self.feedback_ref = f"{self._chat}:{ref}" if votes else self.feedback_ref
+        html, keys = cast(tuple[str, Answer | None], page)
+        await self._sender.edit(self._chat, int(ref), html, keys=keys)
+        self.feedback_ref = f"{self._chat}:{ref}" if keys else self.feedback_ref
 
     async def add(self, page: object) -> None:
-        html, votes = cast(tuple[str, bool], page)
-        sent = await self._sender.send(self._chat, html, votes=votes)
-        self.feedback_ref = f"{self._chat}:{sent.message_id}" if votes else self.feedback_ref
+        html, keys = cast(tuple[str, Answer | None], page)
+        sent = await self._sender.send(self._chat, html, keys=keys)
+        self.feedback_ref = f"{self._chat}:{sent.message_id}" if keys else self.feedback_ref
 
     async def notice(self, ref: str | None, text: str) -> None:
         await self._sender.say(self._chat, text)
@@ -156,22 +156,29 @@ class TelegramHandlers:
         found = await self.conversation.summaries(Asker(str(who.id), "", "en"), query.query)
         await query.answer([inline_result(s) for s in found], cache_time=0, is_personal=True)
 
-    async def on_vote(self, update: Update, context: Context) -> None:
+    async def on_button(self, update: Update, context: Context) -> None:
+        """A tap under an answer: a vote, its cited passages in full, or its papers' summaries."""
         query = update.callback_query
         if query is None or query.message is None or not query.data:
             return
-        chat, lang = query.message.chat.id, language_of_client(query.from_user.language_code)
+        chat, lang = query.message.chat.id, language_of_client(query.from_user)
         asker = Asker(str(query.from_user.id), str(chat), lang)
-        ref = f"{chat}:{query.message.message_id}"
-        thanks = self.conversation.vote(asker, ref, query.data == f"{FEEDBACK}up")
-        await query.answer(thanks or "")
+        ref, kind = f"{chat}:{query.message.message_id}", query.data.removeprefix(FEEDBACK)
+        vote = kind in ("up", "down")
+        await query.answer((vote and self.conversation.vote(asker, ref, kind == "up")) or "")
+        if vote or not self.conversation.allowed(asker.user, asker.chat):
+            return
+        record = self.conversation.recorded(ref)
+        summaries = await self.conversation.cited_summaries(record) if kind == "sum" else None
+        for page in out.followup_html(record, summaries, lang):
+            await self._sender.send(chat, page, reply_to=query.message.message_id)
 
     async def on_error(self, update: object, context: Context) -> None:
         """Last resort (a handler raised): one apology, never silence."""
         log.error("Telegram handler failed: %r", context.error, exc_info=context.error)
         if isinstance(update, Update) and update.effective_chat is not None:
             with contextlib.suppress(TelegramError):  # Telegram itself failing: nothing to do
-                apology = phrase("apology", _lang(update.effective_message))
+                apology = phrase("apology", language_of_client(update.effective_user))
                 await self._sender.say(update.effective_chat.id, apology)
 
     async def _gate(
@@ -181,7 +188,7 @@ class TelegramHandlers:
         if message is None:
             return None
         user = message.from_user.id if message.from_user else None
-        lang = language_of(text) if text else _lang(message)
+        lang = language_of(text) if text else language_of_client(message.from_user)
         asker = Asker(None if user is None else str(user), str(message.chat_id), lang)
         usage_text = phrase(usage, lang, command=command) if usage else ""
         refusal = self.conversation.refusal(asker, text, usage_text)
@@ -190,7 +197,3 @@ class TelegramHandlers:
             return None
         return asker
 
-
-def _lang(message: Message | None) -> Lang:
-    user = message.from_user if message is not None else None
-    return language_of_client(user.language_code if user is not None else None)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Awaitable, Callable
+from typing import cast
 
 from telegram import (
     Bot,
@@ -24,17 +26,19 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from bot.core.answers import Summary
+from bot.core.answers import Answer, Summary
 from bot.platforms.conversation.pacing import ChatPacer
-from bot.platforms.dialects.telegram_html import escape, plain, summary_html
+from bot.platforms.dialects.telegram_html import answer_buttons, escape, plain, summary_html
 
 log = logging.getLogger(__name__)
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-FEEDBACK = "fb:"  # callback data prefix of the 👍/👎 buttons under an answer
-_VOTES = InlineKeyboardMarkup(
-    [[InlineKeyboardButton("👍", callback_data=f"{FEEDBACK}up"),
-      InlineKeyboardButton("👎", callback_data=f"{FEEDBACK}down")]]
-)
+FEEDBACK = "fb:"  # callback data prefix of the buttons under an answer
+
+
+def keyboard(answer: Answer) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=f"{FEEDBACK}{data}") for label, data in row]
+         for row in answer_buttons(answer)])
 
 
 def inline_result(summary: Summary) -> InlineQueryResultArticle:
@@ -50,45 +54,28 @@ class Sender:
         self.bot, self.pacer = bot, pacer
 
     async def send(
-        self, chat_id: int, html: str, *, reply_to: int | None = None, votes: bool = False
+        self, chat_id: int, html: str, *, reply_to: int | None = None, keys: Answer | None = None
     ) -> Message:
         await self.pacer.wait(chat_id)
         reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
-        try:
-            return await self.bot.send_message(
-                chat_id, html, parse_mode=ParseMode.HTML, link_preview_options=_NO_PREVIEW,
-                reply_parameters=reply, reply_markup=_VOTES if votes else None,
-            )
-        except BadRequest as exc:
-            if not _unparsable(exc):
-                raise
-            log.warning("Telegram could not parse our HTML (%s); sending plain text", exc.message)
-            return await self.bot.send_message(
-                chat_id, plain(html), link_preview_options=_NO_PREVIEW, reply_parameters=reply
-            )
+        markup = keyboard(keys) if keys else None
+        sent = await _html_or_plain(html, lambda text, mode: self.bot.send_message(
+            chat_id, text, parse_mode=mode, link_preview_options=_NO_PREVIEW,
+            reply_parameters=reply, reply_markup=markup))
+        return cast(Message, sent)  # "not modified" is an edit's answer only
 
     async def say(self, chat_id: int, text: str, *, reply_to: int | None = None) -> Message:
         """Plain text (escaped here, so user words like "a < b" are safe)."""
         return await self.send(chat_id, escape(text), reply_to=reply_to)
 
-    async def edit(self, chat_id: int, message_id: int, html: str, *, votes: bool = False) -> None:
+    async def edit(
+        self, chat_id: int, message_id: int, html: str, *, keys: Answer | None = None
+    ) -> None:
         await self.pacer.wait(chat_id)
-        try:
-            await self.bot.edit_message_text(
-                html, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML,
-                link_preview_options=_NO_PREVIEW, reply_markup=_VOTES if votes else None,
-            )
-        except BadRequest as exc:
-            if _not_modified(exc):
-                return
-            if not _unparsable(exc):
-                raise
-            log.warning("Telegram could not parse our HTML (%s); editing as plain text",
-                        exc.message)
-            await self.bot.edit_message_text(
-                plain(html), chat_id=chat_id, message_id=message_id,
-                link_preview_options=_NO_PREVIEW,
-            )
+        markup = keyboard(keys) if keys else None
+        await _html_or_plain(html, lambda text, mode: self.bot.edit_message_text(
+            text, chat_id=chat_id, message_id=message_id, parse_mode=mode,
+            link_preview_options=_NO_PREVIEW, reply_markup=markup))
 
     async def draft(self, chat_id: int, message_id: int, text: str) -> None:
         """Show a draft as plain text (partial Markdown is no valid HTML) if the chat is free."""
@@ -100,13 +87,26 @@ class Sender:
                 link_preview_options=_NO_PREVIEW,
             )
         except BadRequest as exc:
-            if not _not_modified(exc):
+            if not _says(exc, "message is not modified"):
                 raise
 
 
-def _unparsable(exc: BadRequest) -> bool:
-    return "can't parse entities" in exc.message.lower()
+async def _html_or_plain(
+    html: str, call: Callable[[str, str | None], Awaitable[Message | bool]]
+) -> Message | bool | None:
+    """``call`` in HTML parse mode; if Telegram "can't parse entities", the same words plain.
+    An edit to what is already shown is done (None)."""
+    try:
+        return await call(html, ParseMode.HTML)
+    except BadRequest as exc:
+        if _says(exc, "message is not modified"):
+            return None
+        if not _says(exc, "can't parse entities"):
+            raise
+        log.warning("Telegram could not parse our HTML (%s); resending as plain text",
+                    exc.message)
+        return await call(plain(html), None)
 
 
-def _not_modified(exc: BadRequest) -> bool:
-    return "message is not modified" in exc.message.lower()
+def _says(exc: BadRequest, words: str) -> bool:
+    return words in exc.message.lower()
