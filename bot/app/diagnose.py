@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from bot.app.arxiv import arxiv_client
 from bot.app.compose import chunking_options, make_chat_model, open_index
 from bot.app.platforms import slack_client
 from bot.app.settings import Settings
 from bot.ops.doctor import (
     Check,
+    arxiv_check,
     embedder_check,
     guarded,
     host_of,
@@ -41,6 +43,8 @@ async def run_checks(settings: Settings) -> list[Check]:
     checks.append(await guarded("slack", lambda: slack_check(slack, mode=mode)))
     telegram = lambda: telegram_check(_telegram_bot(s), mode=s.telegram_mode)  # noqa: E731
     checks.append(await guarded("telegram", telegram))
+    arxiv = arxiv_client(s) if s.arxiv_categories else None
+    checks.append(await guarded("arxiv", lambda: arxiv_check(arxiv, url=s.arxiv_base_url)))
     return checks
 
 
@@ -54,7 +58,8 @@ def _summary(s: Settings) -> Check:
     detail = (
         f"data {s.data_dir}; embedder {s.embed_backend}:{s.embed_model}; Chroma {chroma}; "
         f"LLM {llm}; Slack {'on' if s.slack_configured else 'off'}; "
-        f"Telegram {'on' if s.telegram_configured else 'off'}"
+        f"Telegram {'on' if s.telegram_configured else 'off'}; "
+        f"arXiv {','.join(s.arxiv_categories) or 'off'}"
     )
     return Check("settings", "ok", detail)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Protocol
 
+from bot.app.arxiv import ArxivParts, build_arxiv
 from bot.app.compose import Runtime, build_runtime
 from bot.app.health import HealthServer
 from bot.app.serve import Service
@@ -31,6 +32,7 @@ class Parts:
     digest_log: DigestLog
     planner: DigestPlanner
     bots: dict[str, Bot] = field(default_factory=dict)
+    arxiv: ArxivParts | None = None
 
     def runner(self) -> DigestRunner:
         return DigestRunner(planner=self.planner, publishers=self.bots)
@@ -52,6 +54,8 @@ class Parts:
         )
 
     async def aclose(self) -> None:
+        if self.arxiv is not None:
+            await self.arxiv.aclose()
         await self.runtime.aclose()
 
     def close(self) -> None:
@@ -74,6 +78,7 @@ def build_parts(
     digest_log = DigestLog(settings.state_path)
     fixed = [f"slack:{c}" for c in settings.digest_slack_channels]
     fixed += [f"telegram:{c}" for c in settings.digest_telegram_chats]
+    arxiv = build_arxiv(settings, runtime)
     planner = DigestPlanner(
         assistant=runtime.assistant,
         log=digest_log,
@@ -86,18 +91,20 @@ def build_parts(
             when_empty=settings.digest_when_empty,
             max_attempts=settings.digest_max_attempts,
         ),
+        arxiv=arxiv.section if arxiv else None,
     )
-    parts = Parts(settings, runtime, state, digest_log, planner)
+    parts = Parts(settings, runtime, state, digest_log, planner, arxiv=arxiv)
+    papers = arxiv.writer if arxiv else None
     if "slack" in platforms and settings.slack_configured:
         from bot.app.platforms import build_slack
 
         parts.bots["slack"] = build_slack(
-            settings, assistant=runtime.assistant, state=state, digests=planner
+            settings, assistant=runtime.assistant, state=state, digests=planner, papers=papers
         )
     if "telegram" in platforms and settings.telegram_configured:
         from bot.app.platforms import build_telegram
 
         parts.bots["telegram"] = build_telegram(
-            settings, assistant=runtime.assistant, state=state, digests=planner
+            settings, assistant=runtime.assistant, state=state, digests=planner, papers=papers
         )
     return parts

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from bot.app.settings import Settings
 from bot.core.access import Allowlist, RateLimiter
+from bot.core.arxiv import PaperSaver
 from bot.core.assistant import Assistant
 from bot.platforms.conversation import BotPolicy, Conversation, EditBudget
 from bot.platforms.conversation.service import DigestPreviews
@@ -56,11 +57,12 @@ def build_slack(
     assistant: Assistant,
     state: StateStore,
     digests: DigestPreviews | None = None,
+    papers: PaperSaver | None = None,
 ) -> SlackBot:
     from slack_bolt.app.async_app import AsyncApp
 
     from bot.app.slack_bot import SlackBot
-    from bot.platforms.slack import register
+    from bot.platforms.slack.app import register
     from bot.platforms.slack.commands import SlackCommands
     from bot.platforms.slack.handlers import ALLOW_SETTING, SlackEvents, transient
 
@@ -89,7 +91,7 @@ def build_slack(
         conversation=conversation, client=client, native=settings.slack_native_streaming
     )
     lang = settings.summary_language
-    commands = SlackCommands(events=events, assistant=assistant, digest_lang=lang)
+    commands = SlackCommands(events=events, assistant=assistant, digest_lang=lang, papers=papers)
     names = {
         "ask": settings.slack_command_ask,
         "paper": settings.slack_command_paper,
@@ -134,10 +136,11 @@ def build_telegram(
     assistant: Assistant,
     state: StateStore,
     digests: DigestPreviews | None = None,
+    papers: PaperSaver | None = None,
 ) -> TelegramBot:
     from bot.app.telegram_bot import Receiving, TelegramBot
     from bot.platforms.conversation.pacing import ChatPacer
-    from bot.platforms.telegram import register
+    from bot.platforms.telegram.app import register
     from bot.platforms.telegram.handlers import ALLOW_SETTING, TelegramHandlers, transient
     from bot.platforms.telegram.sender import Sender
 
@@ -156,7 +159,7 @@ def build_telegram(
     lang = settings.summary_language
     handlers = TelegramHandlers(
         conversation=conversation, assistant=assistant, sender=sender, digest_lang=lang,
-        drafts=settings.telegram_drafts,
+        drafts=settings.telegram_drafts, papers=papers,
     )
     register(application, handlers)
     secret = settings.telegram_webhook_secret

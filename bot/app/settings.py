@@ -99,6 +99,15 @@ class Settings(BaseSettings):
     digest_slack_channels: CommaList = []
     digest_telegram_chats: CommaList = []
 
+    # --- arXiv: the day's new papers ranked against the notes (no network while empty) ---
+    arxiv_categories: CommaList = Field([], description="e.g. cs.CL,cs.LG; empty: off")
+    arxiv_base_url: str = Field(
+        "https://export.arxiv.org/api/query", description="The export API (a mirror, a test)"
+    )
+    arxiv_digest_size: int = Field(5, ge=1, le=20)
+    arxiv_request_interval: float = Field(3.0, ge=0, description="Seconds between requests")
+    arxiv_timeout: float = Field(20.0, gt=0, le=300)
+
     # --- service ---
     log_format: Literal["text", "json"] = Field("text", description="json: one object a line")
     health_host: str = "127.0.0.1"
@@ -151,6 +160,7 @@ class Settings(BaseSettings):
         "slack_allowed_channels",
         "digest_slack_channels",
         "digest_telegram_chats",
+        "arxiv_categories",
         mode="before",
     )
     @classmethod

@@ -11,7 +11,7 @@ from telegram.ext import Application
 
 from bot.core.answers import Lang
 from bot.core.digest import Digest
-from bot.platforms.dialects.telegram_html import digest_html
+from bot.platforms.dialects.telegram_html import digest_pages
 from bot.platforms.telegram.handlers import TelegramHandlers
 from bot.platforms.telegram.sender import Sender
 
@@ -87,8 +87,8 @@ class TelegramBot:
     async def post_digest(self, chat: str, digest: Digest) -> None:
         # Idempotent; needed when posting from `notesbot digest --post` without start().
         await self.application.bot.initialize()
-        for page in digest_html(digest, self._digest_lang):
-            await self._sender.send(int(chat), page)
+        for page, keys in digest_pages(digest, self._digest_lang):
+            await self._sender.send(int(chat), page, keys=keys)
 
     async def stop(self, timeout: float) -> None:
         """Stop fetching updates, let answers in flight finish, then shut PTB down."""

@@ -6,6 +6,7 @@ import typer
 
 from bot.cli import (
     answer_commands,
+    arxiv_commands,
     bot_commands,
     eval_commands,
     feedback_commands,
@@ -22,6 +23,7 @@ def make_app() -> typer.Typer:
     bot_commands.register(app)
     ops_commands.register(app)
     feedback_commands.register(app)
+    arxiv_commands.register(app)
     return app
 
 

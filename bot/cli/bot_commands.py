@@ -146,3 +146,9 @@ def _print_digest(digest: Digest) -> None:
         for line in (item.summary.text, item.summary.url, f"({item.summary.source.source})"):
             if line:
                 out.print(f"   {line}", markup=False, highlight=False)
+    if digest.arxiv:
+        out.print("[bold]new on arXiv, closest to your notes first[/]")
+    for n, p in enumerate(digest.arxiv, 1):
+        out.print(f"{n}. [bold]{p.submission.title}[/] ({p.score:.2f})", highlight=False)
+        for line in (p.summary, p.submission.url, f"(close to: {p.near})"):
+            out.print(f"   {line}", markup=False, highlight=False)

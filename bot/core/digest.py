@@ -11,6 +11,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from bot.core.answers import Summary
+from bot.core.arxiv import Proposal
 from bot.core.models import Paper
 from bot.core.retrieval import NotesIndex
 from bot.core.summaries import Summarizer
@@ -28,16 +29,18 @@ class Digest:
     target: str
     period: str  # the schedule's period, e.g. "2026-11-24"
     items: tuple[DigestItem, ...]
+    arxiv: tuple[Proposal, ...] = ()  # the day's new papers closest to the notes
 
     @property
     def empty(self) -> bool:
-        return not self.items
+        return not self.items and not self.arxiv
 
     def to_json(self) -> dict[str, object]:
         return {
             "target": self.target,
             "period": self.period,
             "items": [{**item.summary.to_json(), "new": item.new} for item in self.items],
+            "arxiv": [proposal.to_json() for proposal in self.arxiv],
         }
 
 

@@ -147,6 +147,27 @@ _PHRASES: dict[str, dict[Lang, str]] = {
         "ja": "この回答の記録が見つかりません（フィードバックの記録が消去されたかもしれません）。",
         "en": "This answer is no longer on record (the feedback log may have been cleared).",
     },
+    "arxiv_categories": {"ja": "カテゴリ", "en": "Categories"},
+    "arxiv_authors": {"ja": "著者", "en": "Authors"},
+    "arxiv_published": {"ja": "投稿日", "en": "Submitted"},
+    "arxiv_section": {
+        "ja": "🆕 arXiv 新着（あなたのノートに近い順）",
+        "en": "🆕 New on arXiv (closest to your notes first)",
+    },
+    "arxiv_near": {"ja": "近い: {title}", "en": "close to: {title}"},
+    "arxiv_save": {"ja": "ノートに保存", "en": "Save as note"},
+    "arxiv_saved": {
+        "ja": "ノートに保存しました: {name}（次の ingest で索引に入ります）",
+        "en": "Saved as {name}; the next ingest indexes it.",
+    },
+    "arxiv_exists": {
+        "ja": "{name} はすでにあります（上書きしません）。",
+        "en": "{name} already exists; it was left as it is.",
+    },
+    "arxiv_unknown": {
+        "ja": "arXiv {id} の情報が見つかりません（数日前のダイジェストかもしれません）。",
+        "en": "arXiv {id} is no longer in the listing cache (an older digest?).",
+    },
     "forgotten": {"ja": "会話の履歴を消しました。", "en": "Conversation history cleared."},
 }
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
+from bot.core.arxiv import Proposal
 from bot.core.assistant import Assistant
 from bot.core.digest import Digest
 from bot.digest.log import DigestLog
@@ -24,6 +25,10 @@ from bot.state.store import StateStore
 
 log = logging.getLogger(__name__)
 PLATFORMS = ("slack", "telegram")
+
+
+class ArxivProposals(Protocol):
+    async def for_day(self, day: str) -> list[Proposal]: ...
 
 
 class DigestPublisher(Protocol):
@@ -57,8 +62,10 @@ class DigestPlanner:
         fixed_targets: Sequence[str],
         policy: DigestPolicy,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        arxiv: ArxivProposals | None = None,
     ) -> None:
         self._assistant = assistant
+        self._arxiv = arxiv
         self.log = log
         self._state = state
         self._fixed = list(fixed_targets)
@@ -85,13 +92,18 @@ class DigestPlanner:
         return fire.astimezone(self.zone).strftime("%Y-%m-%dT%H:%M")
 
     async def digest_for(self, target: str, fire: datetime) -> Digest:
-        """What ``target`` gets for this firing: papers new since its last digest first."""
-        return await self._assistant.digest(
+        """What ``target`` gets for this firing: papers new since its last digest first, then
+        the day's new arXiv papers closest to the notes (when categories are configured)."""
+        day = self.period(fire)[:10]  # for titles and the resurfacing seed
+        digest = await self._assistant.digest(
             target,
-            self.period(fire)[:10],  # the day, for titles and the resurfacing seed
+            day,
             since=self.log.last_posted(target),
             recently_posted=self.log.recent_keys(target, self.policy.resurface_days),
         )
+        if self._arxiv is None:
+            return digest
+        return replace(digest, arxiv=tuple(await self._arxiv.for_day(day)))
 
     async def preview(self, target: str) -> Digest:
         return await self.digest_for(target, self.latest_fire() or self.clock())

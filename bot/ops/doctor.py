@@ -134,3 +134,17 @@ async def telegram_check(bot: Any, *, mode: str) -> Check:
     except TelegramError as exc:
         return Check("telegram", "fail", f"getMe: {exc.__class__.__name__}: {exc.message}")
     return Check("telegram", "ok", f"@{me.username} ({mode})")
+
+
+async def arxiv_check(client: Any, *, url: str) -> Check:
+    """``client``: the ArxivClient, or None while no categories are set (no network then)."""
+    if client is None:
+        return Check("arxiv", "skip", "not configured (NOTESBOT_ARXIV_CATEGORIES)")
+    try:
+        newest = await client.newest()
+    finally:
+        await client.aclose()
+    where = f"{host_of(url)} {', '.join(client.categories)}"
+    if newest is None:
+        return Check("arxiv", "fail", f"{where}: no papers listed")
+    return Check("arxiv", "ok", f"{where}: newest {newest.arxiv_id} ({newest.published[:10]})")

@@ -11,6 +11,7 @@ PLACEHOLDERS = {
     "answer": {"passages", "question"},
     "rewrite": {"history", "question"},
     "summary140": {"title", "notes", "feedback"},
+    "arxiv140": {"title", "abstract"},
 }
 
 

@@ -11,6 +11,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.app.diagnose import run_checks
+from tests.fakes.arxiv_fake import FakeArxiv, FakeEntry
 from tests.fakes.openai_fake import MODEL, FakeOpenAI
 from tests.fakes.slack_fake import Fail, FakeSlack
 from tests.fakes.telegram_fake import FakeTelegram
@@ -23,9 +24,11 @@ SECRETS = {
 
 @pytest.fixture
 def peers():
-    servers = {"slack": FakeSlack(), "telegram": FakeTelegram(), "llm": FakeOpenAI()}
+    servers = {"slack": FakeSlack(), "telegram": FakeTelegram(), "llm": FakeOpenAI(),
+               "arxiv": FakeArxiv()}
     for server in servers.values():
         server.start()
+    servers["arxiv"].entries = [FakeEntry("2503.09419v1", "A paper", "2026-11-24T09:00:00Z")]
     yield servers
     for server in servers.values():
         server.stop()
@@ -33,7 +36,7 @@ def peers():
 
 def urls(peers) -> dict[str, str]:
     return {"slack": peers["slack"].api_url, "telegram": peers["telegram"].base_url,
-            "llm": peers["llm"].base_url}
+            "llm": peers["llm"].base_url, "arxiv": peers["arxiv"].base_url}
 
 
 def configured(sample_index, addresses: dict[str, str]):
@@ -44,6 +47,8 @@ def configured(sample_index, addresses: dict[str, str]):
         "telegram_base_url": addresses["telegram"],
         "llm_base_url": addresses["llm"], "llm_api_key": SecretStr(SECRETS["llm"]),
         "llm_model": MODEL, "notes_dir": sample_index.notes_dir,
+        "arxiv_categories": ["cs.CL"], "arxiv_base_url": addresses["arxiv"],
+        "arxiv_request_interval": 0.01, "arxiv_timeout": 2.0,
     })
 
 
@@ -60,10 +65,11 @@ async def test_everything_up_is_ok(sample_index, peers):
     got = statuses(checks)
     assert got == {name: "ok" for name in got}, checks
     assert {"settings", "notes", "index", "bm25", "chroma", "embedder", "llm", "slack",
-            "telegram"} <= set(got)
+            "telegram", "arxiv"} <= set(got)
+    assert "newest 2503.09419" in next(c.detail for c in checks if c.name == "arxiv")
 
 
-@pytest.mark.parametrize("down", ["slack", "telegram", "llm"])
+@pytest.mark.parametrize("down", ["slack", "telegram", "llm", "arxiv"])
 async def test_each_peer_down_fails_alone(sample_index, peers, down):
     addresses = urls(peers)
     peers[down].stop()  # connection refused from now on

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.core.answers import Answer, Lang, Summary
+from bot.core.arxiv import Proposal
 from bot.core.digest import Digest
 from bot.core.models import Hit
 from bot.core.phrases import SUGGESTED_PROMPTS, phrase
@@ -24,6 +25,7 @@ _CONTEXT_ELEMENTS = 10
 _ELEMENT_CHARS = 2000
 FEEDBACK_UP, FEEDBACK_DOWN = "notesbot_feedback_up", "notesbot_feedback_down"
 FEEDBACK_NOTE = "notesbot_feedback_note"  # the 👎 modal's callback id
+ARXIV_SAVE = "notesbot_arxiv_save"  # "save as note" under a digest's new arXiv paper
 PROMPTS = [{"title": title, "message": text} for title, text in SUGGESTED_PROMPTS]
 
 
@@ -111,7 +113,25 @@ def digest_blocks(digest: Digest, lang: Lang) -> list[Block]:
     for n, item in enumerate(digest.items, 1):
         new = f" {phrase('new', lang)}" if item.new else ""
         blocks += summary_blocks(item.summary, f"*{n}. {escape(item.summary.paper)}*{new}")
+    if digest.arxiv:
+        blocks += arxiv_blocks(digest.arxiv, lang)
     return blocks[:MAX_BLOCKS]
+
+
+def arxiv_blocks(proposals: Sequence[Proposal], lang: Lang) -> list[Block]:
+    """The digest's new arXiv papers: title (linked), summary, the closest note paper, and a
+    "save as note" button."""
+    title = section(f"*{escape(phrase('arxiv_section', lang))}*")
+    blocks: list[Block] = [{"type": "divider"}, title]
+    save = {"type": "plain_text", "text": phrase("arxiv_save", lang)}
+    for n, p in enumerate(proposals, 1):
+        paper = p.submission
+        text = f"*{n}. <{escape(paper.url)}|{escape(paper.title)}>*\n{escape(p.summary)}"
+        button = {"type": "button", "action_id": ARXIV_SAVE, "value": paper.arxiv_id, "text": save}
+        blocks.append(section(text) | {"accessory": button})
+        near = phrase("arxiv_near", lang, title=p.near)
+        blocks.append(context([f"{escape(near)} · {', '.join(paper.categories[:3])}"]))
+    return blocks
 
 
 def hits_blocks(hits: Sequence[Hit], lang: Lang) -> list[Block]:

@@ -113,15 +113,17 @@ def evidence(c: Citation) -> str:
     return f"<blockquote expandable>{quoted}</blockquote>"
 
 
-def keyed_pages(answer: Answer) -> list[tuple[str, Answer | None]]:
-    """The answer's pages, the last with the answer its buttons are for (when something was
-    found: 👍/👎, sources, summary)."""
+Buttons = list[list[tuple[str, str]]]  # rows of (label, callback data after the prefix)
+
+
+def keyed_pages(answer: Answer) -> list[tuple[str, Buttons | None]]:
+    """The answer's pages, the last with its buttons when something was found."""
     pages = answer_html(answer)
-    last = len(pages) - 1
-    return [(page, answer if answer.found and i == last else None) for i, page in enumerate(pages)]
+    buttons = answer_buttons(answer) if answer.found else None
+    return [(page, buttons if i == len(pages) - 1 else None) for i, page in enumerate(pages)]
 
 
-def answer_buttons(answer: Answer) -> list[list[tuple[str, str]]]:
+def answer_buttons(answer: Answer) -> Buttons:
     """The buttons under an answer, (label, callback data) by row: 👍/👎, then the cited
     passages in full and the cited papers' 140 characters."""
     more = [(phrase("button_sources", answer.language), "src")] if answer.citations else []
@@ -178,14 +180,32 @@ def hits_html(hits: Sequence[Hit], lang: Lang) -> list[str]:
 
 def digest_html(digest: Digest, lang: Lang) -> list[str]:
     title = f"<b>{escape(phrase('digest_title', lang, period=digest.period))}</b>"
-    if digest.empty:
-        return [f"{title}\n{escape(phrase('digest_empty', lang))}"]
+    if not digest.items:  # new arXiv papers follow in their own message, if any
+        return [title if digest.arxiv else f"{title}\n{escape(phrase('digest_empty', lang))}"]
     items = []
     for n, item in enumerate(digest.items, 1):
         new = f" {phrase('new', lang)}" if item.new else ""
         heading = f"<b>{n}. {escape(item.summary.paper)}</b>{new}"
         items.append(f"{heading}\n{summary_lines(item.summary)}")
     return split_html("\n\n".join([title, *items]))
+
+
+def digest_pages(digest: Digest, lang: Lang) -> list[tuple[str, Buttons | None]]:
+    """The digest's messages; the arXiv section is the last, a "save" button per paper."""
+    pages: list[tuple[str, Buttons | None]] = [(p, None) for p in digest_html(digest, lang)]
+    if not digest.arxiv:
+        return pages
+    blocks = [f"<b>{escape(phrase('arxiv_section', lang))}</b>"]
+    for n, p in enumerate(digest.arxiv, 1):
+        paper, near = p.submission, phrase("arxiv_near", lang, title=p.near)
+        link = f'<a href="{escape(paper.url)}">{escape(paper.title)}</a>'
+        blocks.append(f"<b>{n}.</b> {link}\n{escape(p.summary)}\n<i>{escape(near)}</i>")
+    save = phrase("arxiv_save", lang)
+    buttons = [[(f"💾 {n}. {save}", f"save:{p.submission.arxiv_id}")]
+               for n, p in enumerate(digest.arxiv, 1)]
+    section = split_html("\n\n".join(blocks))
+    return pages + [(page, buttons if i == len(section) - 1 else None)
+                    for i, page in enumerate(section)]
 
 
 def summary_lines(summary: Summary) -> str:

@@ -1,3 +1,1 @@
 """Slack: the events, commands and buttons of a Bolt app, translated for the conversation."""
-
-from bot.platforms.slack.app import register as register

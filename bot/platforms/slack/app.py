@@ -8,7 +8,7 @@ from typing import Any
 
 from slack_bolt.app.async_app import AsyncApp
 
-from bot.platforms.dialects.slack_blocks import FEEDBACK_DOWN, FEEDBACK_NOTE, FEEDBACK_UP
+from bot.platforms.dialects import slack_blocks as blocks
 from bot.platforms.slack.commands import SlackCommands
 from bot.platforms.slack.handlers import SlackEvents
 
@@ -29,9 +29,9 @@ def register(
         app.event(event)(handler)
     for key in ("ask", "paper", "search", "digest"):
         app.command(names[key])(getattr(commands, f"on_{key}"))
-    for action in (FEEDBACK_UP, FEEDBACK_DOWN):
-        app.action(action)(commands.on_feedback)
-    app.view(FEEDBACK_NOTE)(commands.on_note)
+    for action in (blocks.FEEDBACK_UP, blocks.FEEDBACK_DOWN, blocks.ARXIV_SAVE):
+        app.action(action)(commands.on_button)
+    app.view(blocks.FEEDBACK_NOTE)(commands.on_note)
 
     @app.error
     async def on_error(error: Exception, body: dict[str, Any]) -> None:

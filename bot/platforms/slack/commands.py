@@ -1,4 +1,4 @@
-"""Slack slash commands (/ask, /paper, /notes-search, /digest) and the feedback buttons.
+"""Slack slash commands (/ask, /paper, /notes-search, /digest) and the buttons.
 
 Commands ack at once (Slack waits 3 s at most); a refusal goes in the ack, privately.
 """
@@ -12,11 +12,13 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.core.answers import Lang
+from bot.core.arxiv import PaperSaver
 from bot.core.assistant import Assistant
 from bot.core.phrases import phrase
 from bot.core.text import language_of
 from bot.platforms.conversation import Asker
 from bot.platforms.dialects.slack_blocks import (
+    ARXIV_SAVE,
     FEEDBACK_UP,
     answer_messages,
     digest_blocks,
@@ -32,8 +34,11 @@ log = logging.getLogger(__name__)
 
 
 class SlackCommands:
-    def __init__(self, *, events: SlackEvents, assistant: Assistant, digest_lang: Lang) -> None:
-        self._events, self._talk = events, events.conversation
+    def __init__(
+        self, *, events: SlackEvents, assistant: Assistant, digest_lang: Lang,
+        papers: PaperSaver | None = None,
+    ) -> None:
+        self._events, self._talk, self._papers = events, events.conversation, papers
         self._assistant, self._digest_lang = assistant, digest_lang
 
     async def on_ask(self, ack: Ack, command: dict[str, Any]) -> None:
@@ -48,8 +53,7 @@ class SlackCommands:
             )
         except SlackApiError as exc:  # not in the channel: answer privately, without streaming
             log.info("/ask cannot post in %s: %s", asker.chat, slack_error(exc))
-            await self._privately(command, asker, question)
-            return
+            return await self._privately(command, asker, question)
         outlet = SlackOutlet(client, asker.chat, posted["ts"])
         await self._talk.answer(asker, question, outlet, thread=posted["ts"])
 
@@ -59,8 +63,7 @@ class SlackCommands:
             return
         summary = await self._talk.summary(query, asker.lang)
         if isinstance(summary, str):
-            await respond(text=summary, response_type="ephemeral")
-            return
+            return await respond(text=summary, response_type="ephemeral")
         await respond(
             blocks=summary_blocks(summary), text=f"{summary.paper}\n{summary.text}",
             response_type="in_channel", unfurl_links=False, unfurl_media=False,
@@ -79,23 +82,27 @@ class SlackCommands:
             return
         if action.lower() in ("subscribe", "unsubscribe"):
             text = self._talk.subscribe(asker, action.lower() == "subscribe")
-            await respond(text=text, response_type="ephemeral")
-            return
+            return await respond(text=text, response_type="ephemeral")
         digest = await self._talk.digest(asker.chat)
         blocks = digest_blocks(digest, self._digest_lang)
         await respond(blocks=blocks, text=digest.period, response_type="ephemeral")
 
-    async def on_feedback(
+    async def on_button(
         self, ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Ack
     ) -> None:
+        """👍/👎 under an answer, or "save as note" under a digest's new arXiv paper."""
         await ack()
         lang = language_of(body.get("message", {}).get("text", ""))
         asker = Asker(body["user"]["id"], body.get("channel", {}).get("id", ""), lang)
-        up = action["action_id"] == FEEDBACK_UP
-        if not (thanks := self._talk.vote(asker, action["value"], up)):
+        if action["action_id"] == ARXIV_SAVE:  # for allowlisted users only
+            if self._papers is not None and self._talk.allowed(asker.user, asker.chat):
+                text = await self._papers.save(action["value"], asker.lang)
+                await respond(text=text, response_type="ephemeral", replace_original=False)
             return
-        await respond(text=thanks, response_type="ephemeral", replace_original=False)
-        if not up and body.get("trigger_id"):  # 👎: an optional "what was wrong" form
+        up = action["action_id"] == FEEDBACK_UP
+        if thanks := self._talk.vote(asker, action["value"], up):
+            await respond(text=thanks, response_type="ephemeral", replace_original=False)
+        if thanks and not up and body.get("trigger_id"):  # 👎: an optional "what was wrong"
             view = feedback_modal(action["value"], lang)
             await self._events.client.views_open(trigger_id=body["trigger_id"], view=view)
 

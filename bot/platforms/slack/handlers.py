@@ -75,11 +75,9 @@ class SlackEvents:
     def __init__(
         self, *, conversation: Conversation, client: AsyncWebClient, native: bool = True
     ) -> None:
-        self.conversation = conversation
-        self.client = client
+        self.conversation, self.client, self.native = conversation, client, native
         self.bot_user: str | None = None
         self.bot_id: str | None = None
-        self.native = native
         self.streams: dict[str, bool] = {}  # workspace → streams natively (learned once)
         self.pacer = ChatPacer(interval=1.0)
 
@@ -130,22 +128,19 @@ class SlackEvents:
         if not self.native or not self.streams.get(team, True):
             return edits
         thread = event.get("thread_ts") or event["ts"]
-        stream = SlackNativeStream(
-            self.client, event["channel"], thread, user=event["user"], team=team or None,
-            pacer=self.pacer,
-        )
+        stream = SlackNativeStream(self.client, event["channel"], thread, user=event["user"],
+                                   team=team or None, pacer=self.pacer)
         return StreamOutlet(
             stream, fallback=lambda: edits, refused=text_in.refused,
             on_refused=lambda: self.streams.__setitem__(team, False),
         )
 
     async def refuse(self, asker: Asker, outlet: SlackOutlet, text: str, *, private: bool) -> None:
-        if private:
-            await self.client.chat_postEphemeral(
-                channel=asker.chat, user=asker.user or "", text=text, thread_ts=outlet.thread_ts
-            )
-        else:
-            await outlet.post(text=text)
+        if not private:
+            return await outlet.post(text=text)
+        await self.client.chat_postEphemeral(
+            channel=asker.chat, user=asker.user or "", text=text, thread_ts=outlet.thread_ts
+        )
 
     async def _thread(self, event: dict[str, Any], asker: Asker) -> list[Turn]:
         thread_ts, ts = event.get("thread_ts"), event["ts"]
@@ -158,8 +153,6 @@ class SlackEvents:
         except SlackApiError as exc:  # no history is better than no answer
             log.warning("thread history unavailable: %s", text_in.slack_error(exc))
             return []
-        skip = phrase("thinking", asker.lang)
-        turns = text_in.thread_turns(
-            replies.get("messages", []), bot_user=self.bot_user, before_ts=ts, skip=skip
-        )
+        turns = text_in.thread_turns(replies.get("messages", []), bot_user=self.bot_user,
+                                     before_ts=ts, skip=phrase("thinking", asker.lang))
         return turns[-self.conversation.policy.history_turns :]

@@ -14,6 +14,7 @@ from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.core.answers import Answer, Lang
+from bot.core.arxiv import PaperSaver
 from bot.core.assistant import Assistant
 from bot.core.phrases import phrase
 from bot.core.text import language_of
@@ -21,8 +22,7 @@ from bot.platforms.conversation import Asker, Conversation, Outlet
 from bot.platforms.conversation.streaming import StreamOutlet
 from bot.platforms.dialects import telegram_html as out
 from bot.platforms.dialects.telegram_text import addressed, language_of_client, strip_handle
-from bot.platforms.telegram.drafts import TelegramDrafts
-from bot.platforms.telegram.drafts import refused as drafts_refused
+from bot.platforms.telegram import drafts
 from bot.platforms.telegram.sender import FEEDBACK, Sender, inline_result
 
 log = logging.getLogger(__name__)
@@ -53,12 +53,12 @@ class TelegramOutlet:
         return out.keyed_pages(answer)
 
     async def replace(self, ref: str, page: object) -> None:
-        html, keys = cast(tuple[str, Answer | None], page)
+        html, keys = cast(tuple[str, out.Buttons | None], page)
         await self._sender.edit(self._chat, int(ref), html, keys=keys)
         self.feedback_ref = f"{self._chat}:{ref}" if keys else self.feedback_ref
 
     async def add(self, page: object) -> None:
-        html, keys = cast(tuple[str, Answer | None], page)
+        html, keys = cast(tuple[str, out.Buttons | None], page)
         sent = await self._sender.send(self._chat, html, keys=keys)
         self.feedback_ref = f"{self._chat}:{sent.message_id}" if keys else self.feedback_ref
 
@@ -69,9 +69,9 @@ class TelegramOutlet:
 class TelegramHandlers:
     def __init__(
         self, *, conversation: Conversation, assistant: Assistant, sender: Sender,
-        digest_lang: Lang, drafts: bool = True,
+        digest_lang: Lang, drafts: bool = True, papers: PaperSaver | None = None,
     ) -> None:
-        self.conversation, self.drafts = conversation, drafts
+        self.conversation, self.drafts, self._papers = conversation, drafts, papers
         self._assistant, self._sender, self._digest_lang = assistant, sender, digest_lang
 
     async def dedupe(self, update: Update, context: Context) -> None:
@@ -104,10 +104,9 @@ class TelegramHandlers:
         )
         if private and self.drafts:  # animated drafts, persisted by one final message
             edits = outlet
-            outlet = StreamOutlet(
-                TelegramDrafts(self._sender, message.chat_id, message.id), fallback=lambda: edits,
-                refused=drafts_refused, on_refused=lambda: None, final_is_send=True,
-            )
+            stream = drafts.TelegramDrafts(self._sender, message.chat_id, message.id)
+            outlet = StreamOutlet(stream, fallback=lambda: edits, refused=drafts.refused,
+                                  on_refused=lambda: None, final_is_send=True)
         history = self.conversation.history(asker.chat)
         await self.conversation.answer(asker, question, outlet, history=history, remember=True)
 
@@ -138,8 +137,8 @@ class TelegramHandlers:
     async def on_digest(self, update: Update, context: Context) -> None:
         if (asker := await self._gate(update.effective_message)) is not None:
             digest = await self.conversation.digest(asker.chat)
-            for page in out.digest_html(digest, self._digest_lang):
-                await self._sender.send(int(asker.chat), page)
+            for page, keys in out.digest_pages(digest, self._digest_lang):
+                await self._sender.send(int(asker.chat), page, keys=keys)
 
     async def on_subscribe(self, update: Update, context: Context) -> None:
         """/subscribe and /unsubscribe: the daily digest in this chat, or not."""
@@ -168,9 +167,13 @@ class TelegramHandlers:
         await query.answer((vote and self.conversation.vote(asker, ref, kind == "up")) or "")
         if vote or not self.conversation.allowed(asker.user, asker.chat):
             return
-        record = self.conversation.recorded(ref)
-        summaries = await self.conversation.cited_summaries(record) if kind == "sum" else None
-        for page in out.followup_html(record, summaries, lang):
+        if kind.startswith("save:"):  # a digest's new arXiv paper, as a note
+            pages = [out.escape(await self._papers.save(kind[5:], lang))] if self._papers else []
+        else:
+            record = self.conversation.recorded(ref)
+            summaries = await self.conversation.cited_summaries(record) if kind == "sum" else None
+            pages = out.followup_html(record, summaries, lang)
+        for page in pages:
             await self._sender.send(chat, page, reply_to=query.message.message_id)
 
     async def on_error(self, update: object, context: Context) -> None:

@@ -26,19 +26,19 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from bot.core.answers import Answer, Summary
+from bot.core.answers import Summary
 from bot.platforms.conversation.pacing import ChatPacer
-from bot.platforms.dialects.telegram_html import answer_buttons, escape, plain, summary_html
+from bot.platforms.dialects.telegram_html import Buttons, escape, plain, summary_html
 
 log = logging.getLogger(__name__)
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 FEEDBACK = "fb:"  # callback data prefix of the buttons under an answer
 
 
-def keyboard(answer: Answer) -> InlineKeyboardMarkup:
+def keyboard(buttons: Buttons | None) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(label, callback_data=f"{FEEDBACK}{data}") for label, data in row]
-         for row in answer_buttons(answer)])
+         for row in buttons]) if buttons else None
 
 
 def inline_result(summary: Summary) -> InlineQueryResultArticle:
@@ -54,11 +54,11 @@ class Sender:
         self.bot, self.pacer = bot, pacer
 
     async def send(
-        self, chat_id: int, html: str, *, reply_to: int | None = None, keys: Answer | None = None
+        self, chat_id: int, html: str, *, reply_to: int | None = None, keys: Buttons | None = None
     ) -> Message:
         await self.pacer.wait(chat_id)
         reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
-        markup = keyboard(keys) if keys else None
+        markup = keyboard(keys)
         sent = await _html_or_plain(html, lambda text, mode: self.bot.send_message(
             chat_id, text, parse_mode=mode, link_preview_options=_NO_PREVIEW,
             reply_parameters=reply, reply_markup=markup))
@@ -69,10 +69,10 @@ class Sender:
         return await self.send(chat_id, escape(text), reply_to=reply_to)
 
     async def edit(
-        self, chat_id: int, message_id: int, html: str, *, keys: Answer | None = None
+        self, chat_id: int, message_id: int, html: str, *, keys: Buttons | None = None
     ) -> None:
         await self.pacer.wait(chat_id)
-        markup = keyboard(keys) if keys else None
+        markup = keyboard(keys)
         await _html_or_plain(html, lambda text, mode: self.bot.edit_message_text(
             text, chat_id=chat_id, message_id=message_id, parse_mode=mode,
             link_preview_options=_NO_PREVIEW, reply_markup=markup))

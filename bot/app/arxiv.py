@@ -1,0 +1,57 @@
+"""The arXiv parts, built from settings once: the API client, the listing cache, the digest
+section and the note writer. Nothing is built (and nothing touches the network) while
+NOTESBOT_ARXIV_CATEGORIES is empty."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.app.compose import Runtime
+from bot.app.settings import Settings
+from bot.arxiv.cache import ListingCache
+from bot.arxiv.client import ArxivClient
+from bot.core.arxiv_notes import SubmissionSummarizer
+from bot.core.arxiv_rank import Ranker
+from bot.core.prompts import PromptBook
+from bot.digest.arxiv import ArxivSection, NoteWriter
+from bot.index.similarity import DenseSimilarity, LexicalSimilarity
+
+
+@dataclass(slots=True)
+class ArxivParts:
+    client: ArxivClient
+    cache: ListingCache
+    section: ArxivSection
+    writer: NoteWriter
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+
+def arxiv_client(settings: Settings) -> ArxivClient:
+    return ArxivClient(
+        base_url=settings.arxiv_base_url,
+        categories=settings.arxiv_categories,
+        interval=settings.arxiv_request_interval,
+        timeout=settings.arxiv_timeout,
+    )
+
+
+def build_arxiv(settings: Settings, runtime: Runtime) -> ArxivParts | None:
+    if not settings.arxiv_categories:
+        return None
+    client = arxiv_client(settings)
+    cache = ListingCache(settings.data_dir / "arxiv")
+    summarizer = SubmissionSummarizer(
+        prompts=PromptBook(settings.prompts_dir),
+        chat=runtime.chat,
+        language=settings.summary_language,
+        budget=settings.llm_timeout,
+    )
+    ranker = Ranker(dense=DenseSimilarity(runtime.index.embedder), lexical=LexicalSimilarity())
+    section = ArxivSection(
+        client=client, cache=cache, notes=runtime.reader, ranker=ranker, summarizer=summarizer,
+        size=settings.arxiv_digest_size,
+    )
+    writer = NoteWriter(notes_dir=settings.notes_dir, cache=cache, summarizer=summarizer)
+    return ArxivParts(client, cache, section, writer)

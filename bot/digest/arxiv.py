@@ -1,0 +1,95 @@
+"""The digest's arXiv section: the day's listing (fetched once, cached), ranked against the
+notes, summarized; and "save as note" for a paper it proposed.
+
+A listing that cannot be fetched (endpoint down, timeout, malformed feed) leaves the section
+out of that digest with one log line; the rest of the digest is posted as usual.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from pathlib import Path
+
+from bot.arxiv.cache import ListingCache, todays_listing
+from bot.arxiv.client import ArxivClient, ArxivError
+from bot.core.answers import Lang
+from bot.core.arxiv import Proposal
+from bot.core.arxiv_notes import SubmissionSummarizer, note_name, note_text
+from bot.core.arxiv_rank import Ranker, library
+from bot.core.phrases import phrase
+from bot.core.retrieval import NotesIndex
+
+log = logging.getLogger(__name__)
+_RETRY_SECONDS = 600.0  # after a failed fetch, digests within this time skip the section
+
+
+class ArxivSection:
+    def __init__(
+        self, *, client: ArxivClient, cache: ListingCache, notes: NotesIndex, ranker: Ranker,
+        summarizer: SubmissionSummarizer, size: int = 5,
+    ) -> None:
+        self._client, self._cache, self._notes = client, cache, notes
+        self._ranker, self._summarizer, self._size = ranker, summarizer, size
+        self._days: dict[str, list[Proposal]] = {}
+        self._failed_at: float | None = None
+        self._lock = asyncio.Lock()
+
+    async def ranked(self, day: str) -> list[Proposal]:
+        """Every new paper of ``day``'s listing not in the notes, closest first (no summaries).
+        Raises ArxivError when the listing cannot be had."""
+        listing = await todays_listing(self._client, self._cache, day)
+        profiles = await library(self._notes)
+        return await asyncio.to_thread(self._ranker.rank, listing, profiles)
+
+    async def for_day(self, day: str) -> list[Proposal]:
+        """The section for ``day``: computed once, shared by every target; [] when the
+        listing could not be fetched (logged)."""
+        async with self._lock:
+            if day in self._days:
+                return self._days[day]
+            if self._failed_at is not None and time.monotonic() - self._failed_at < _RETRY_SECONDS:
+                return []
+            try:
+                top = (await self.ranked(day))[: self._size]
+            except ArxivError as exc:
+                log.warning("arXiv section left out of the %s digest: %s", day, exc)
+                self._failed_at = time.monotonic()
+                return []
+            self._failed_at = None
+            self._days = {day: [await self._summarized(p) for p in top]}
+            return self._days[day]
+
+    async def _summarized(self, proposal: Proposal) -> Proposal:
+        summary = await self._summarizer.summarize(proposal.submission)
+        return Proposal(proposal.submission, proposal.score, proposal.near, summary)
+
+
+class NoteWriter:
+    """Save a proposed paper as a new note in ``notes_dir/arxiv/``: never over an existing
+    file, never touching the user's own notes."""
+
+    def __init__(
+        self, *, notes_dir: Path, cache: ListingCache, summarizer: SubmissionSummarizer
+    ) -> None:
+        self._folder, self._cache, self._summarizer = notes_dir / "arxiv", cache, summarizer
+
+    async def save(self, arxiv_id: str, lang: Lang) -> str:
+        submission = self._cache.find(arxiv_id)
+        if submission is None:
+            return phrase("arxiv_unknown", lang, id=arxiv_id)
+        name = note_name(submission)
+        text = note_text(submission, await self._summarizer.summarize(submission), lang)
+        self._folder.mkdir(parents=True, exist_ok=True)
+        draft = self._folder / f".{name}.tmp"  # not .md: ingest never sees a half-written note
+        draft.write_text(text, encoding="utf-8")
+        try:
+            os.link(draft, self._folder / name)  # atomic, and fails rather than overwrite
+        except FileExistsError:
+            return phrase("arxiv_exists", lang, name=f"arxiv/{name}")
+        finally:
+            draft.unlink(missing_ok=True)
+        log.info("saved arXiv %s as %s", arxiv_id, self._folder / name)
+        return phrase("arxiv_saved", lang, name=f"arxiv/{name}")

@@ -1,0 +1,1 @@
+"""The arXiv listing client and its cache."""
