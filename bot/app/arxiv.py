@@ -53,5 +53,7 @@ def build_arxiv(settings: Settings, runtime: Runtime) -> ArxivParts | None:
         client=client, cache=cache, notes=runtime.reader, ranker=ranker, summarizer=summarizer,
         size=settings.arxiv_digest_size,
     )
-    writer = NoteWriter(notes_dir=settings.notes_dir, cache=cache, summarizer=summarizer)
+    writer = NoteWriter(
+        notes_dir=settings.notes_dir, cache=cache, notes=runtime.reader, summarizer=summarizer
+    )
     return ArxivParts(client, cache, section, writer)

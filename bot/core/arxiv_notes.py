@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Sequence
 
 from bot.core.answers import Lang
 from bot.core.arxiv import Submission
@@ -13,6 +14,7 @@ from bot.core.errors import LLMError
 from bot.core.llm import ChatModel
 from bot.core.phrases import phrase
 from bot.core.prompts import PromptBook
+from bot.core.retrieval import NotesIndex
 from bot.core.shorten import shorten, tidy
 from bot.core.text import numbers_in, sentences
 
@@ -23,6 +25,12 @@ _CLAIM = re.compile(r"\b(we|this (paper|work|study))\b.*\b(propose|introduce|pre
                     r"develop|find|demonstrate)", re.I)
 _TWEET_HEADING = {"ja": "この論文を140字以内のツイートで要約すると？",
                   "en": "This paper in a 140-character tweet"}
+
+
+async def voice(notes: NotesIndex, n: int = 3) -> list[str]:
+    """A few of the notes' own 140-character tweets: how the user writes them."""
+    tweets = [p.tweet for p in await notes.papers() if p.tweet and len(p.tweet) <= LIMIT]
+    return tweets[:n]
 
 
 def first_claim(abstract: str) -> str:
@@ -63,14 +71,16 @@ class SubmissionSummarizer:
     ) -> None:
         self._prompts, self._chat, self._language, self._budget = prompts, chat, language, budget
 
-    async def summarize(self, submission: Submission) -> str:
-        drafted = await self._draft(submission) if self._chat is not None else None
+    async def summarize(self, submission: Submission, examples: Sequence[str] = ()) -> str:
+        """``examples``: the notes' own 140-character tweets, the voice to write in."""
+        drafted = await self._draft(submission, examples) if self._chat is not None else None
         return drafted or shorten(first_claim(submission.abstract) or submission.title, LIMIT)
 
-    async def _draft(self, submission: Submission) -> str | None:
+    async def _draft(self, submission: Submission, examples: Sequence[str]) -> str | None:
         assert self._chat is not None
         messages = self._prompts.messages(
-            "arxiv140", self._language, title=submission.title, abstract=submission.abstract
+            "arxiv140", self._language, title=submission.title, abstract=submission.abstract,
+            examples="\n".join(f"- {e}" for e in examples) or "-",
         )
         try:
             async with asyncio.timeout(self._budget):

@@ -17,7 +17,7 @@ from bot.arxiv.cache import ListingCache, todays_listing
 from bot.arxiv.client import ArxivClient, ArxivError
 from bot.core.answers import Lang
 from bot.core.arxiv import Proposal
-from bot.core.arxiv_notes import SubmissionSummarizer, note_name, note_text
+from bot.core.arxiv_notes import SubmissionSummarizer, note_name, note_text, voice
 from bot.core.arxiv_rank import Ranker, library
 from bot.core.phrases import phrase
 from bot.core.retrieval import NotesIndex
@@ -59,11 +59,12 @@ class ArxivSection:
                 self._failed_at = time.monotonic()
                 return []
             self._failed_at = None
-            self._days = {day: [await self._summarized(p) for p in top]}
+            examples = await voice(self._notes)
+            self._days = {day: [await self._summarized(p, examples) for p in top]}
             return self._days[day]
 
-    async def _summarized(self, proposal: Proposal) -> Proposal:
-        summary = await self._summarizer.summarize(proposal.submission)
+    async def _summarized(self, proposal: Proposal, examples: list[str]) -> Proposal:
+        summary = await self._summarizer.summarize(proposal.submission, examples)
         return Proposal(proposal.submission, proposal.score, proposal.near, summary)
 
 
@@ -72,16 +73,19 @@ class NoteWriter:
     file, never touching the user's own notes."""
 
     def __init__(
-        self, *, notes_dir: Path, cache: ListingCache, summarizer: SubmissionSummarizer
+        self, *, notes_dir: Path, cache: ListingCache, notes: NotesIndex,
+        summarizer: SubmissionSummarizer,
     ) -> None:
-        self._folder, self._cache, self._summarizer = notes_dir / "arxiv", cache, summarizer
+        self._folder, self._cache, self._notes = notes_dir / "arxiv", cache, notes
+        self._summarizer = summarizer
 
     async def save(self, arxiv_id: str, lang: Lang) -> str:
         submission = self._cache.find(arxiv_id)
         if submission is None:
             return phrase("arxiv_unknown", lang, id=arxiv_id)
         name = note_name(submission)
-        text = note_text(submission, await self._summarizer.summarize(submission), lang)
+        summary = await self._summarizer.summarize(submission, await voice(self._notes))
+        text = note_text(submission, summary, lang)
         self._folder.mkdir(parents=True, exist_ok=True)
         draft = self._folder / f".{name}.tmp"  # not .md: ingest never sees a half-written note
         draft.write_text(text, encoding="utf-8")

@@ -14,22 +14,25 @@ from bot.index.embedders import Embedder
 
 _WORD = re.compile(r"[a-z0-9]+")
 # Words every abstract uses: they would make unrelated papers look alike.
-_GENERIC = frozenset(
+_SKIP = frozenset(STOPWORDS_EN) | frozenset(
     "we our this that these which paper propose proposed method methods approach results "
     "show shows using based new novel model models task tasks can also both".split()
 )
 
 
 def words(text: str) -> list[str]:
-    """Lower-case English words without stop words; a plural 's' dropped ("models" → "model")."""
-    out = []
-    for word in _WORD.findall(text.lower()):
-        if word in STOPWORDS_EN or word in _GENERIC or len(word) < 2:
-            continue
-        if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-            word = word[:-1]
-        out.append(word)
-    return out
+    """Lower-case English words without stop words, plurals made singular."""
+    found = _WORD.findall(text.lower())
+    return [_singular(w) for w in found if len(w) > 1 and w not in _SKIP]
+
+
+def _singular(word: str) -> str:
+    """"models" → "model", "queries" → "query", "classes" → "class"; "loss", "corpus" stay."""
+    if len(word) <= 3 or not word.endswith("s") or word.endswith(("ss", "us", "is")):
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    return word[:-2] if word.endswith(("sses", "xes", "ches", "shes")) else word[:-1]
 
 
 class DenseSimilarity:

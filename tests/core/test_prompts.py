@@ -11,7 +11,7 @@ PLACEHOLDERS = {
     "answer": {"passages", "question"},
     "rewrite": {"history", "question"},
     "summary140": {"title", "notes", "feedback"},
-    "arxiv140": {"title", "abstract"},
+    "arxiv140": {"title", "abstract", "examples"},
 }
 
 
