@@ -21,7 +21,7 @@ demo: setup
 
 test: setup
 	$(VENV)/bin/ruff check .
-	$(PY) -m mypy --strict bot/core bot/index
+	$(PY) -m mypy --strict bot/core bot/index bot/arxiv
 	$(PY) -m pytest -q
 
 lint: setup
