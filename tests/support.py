@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,6 +34,17 @@ def run_ingest(settings: Settings, embedder: Embedder, *, rebuild: bool = False)
         return ingestor.run(settings.notes_dir, rebuild=rebuild)
     finally:
         index.close()
+
+
+def sample_copy(tmp_path: Path, embedder: Embedder) -> Settings:
+    """A writable copy of samples/notes, ingested: for tests that add notes or post digests."""
+    from tests.conftest import SAMPLE_NOTES
+
+    notes = tmp_path / "notes"
+    shutil.copytree(SAMPLE_NOTES, notes)
+    settings = settings_for(notes, tmp_path / "data")
+    run_ingest(settings, embedder)
+    return settings
 
 
 def searcher_for(settings: Settings, embedder: Embedder) -> tuple[Searcher, Index]:

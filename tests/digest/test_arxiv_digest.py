@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -17,14 +16,16 @@ from pydantic import SecretStr
 
 from bot.app.arxiv import build_arxiv
 from bot.app.parts import Parts, build_parts
+from bot.core.arxiv import Submission
+from bot.core.arxiv_rank import Ranker, library
 from bot.core.phrases import phrase
-from tests.conftest import SAMPLE_NOTES
+from bot.index.similarity import DenseSimilarity, LexicalSimilarity
 from tests.fakes.arxiv_fake import FakeArxiv, FakeEntry, Fault
 from tests.fakes.slack_events import block_action
 from tests.fakes.slack_fake import FakeSlack
 from tests.fakes.telegram_fake import FakeTelegram
 from tests.fakes.telegram_updates import callback_query
-from tests.support import eventually, run_ingest, runtime_for, settings_for
+from tests.support import eventually, run_ingest, runtime_for, sample_copy
 
 CHANNEL, CHAT, USER = "CDIGEST", -100777, "UOWNER"
 NOTESBOT = Path(sys.executable).with_name("notesbot")
@@ -76,11 +77,7 @@ def fakes():
 @pytest.fixture
 def settings(tmp_path, embedder, fakes):
     arxiv, slack, telegram = fakes
-    notes = tmp_path / "notes"
-    shutil.copytree(SAMPLE_NOTES, notes)
-    base = settings_for(notes, tmp_path / "data")
-    run_ingest(base, embedder)
-    return base.model_copy(update={
+    return sample_copy(tmp_path, embedder).model_copy(update={
         "slack_bot_token": SecretStr("xoxb-test"), "slack_app_token": SecretStr("xapp-test"),
         "slack_api_url": slack.api_url, "slack_allowed_users": [USER],
         "telegram_token": SecretStr("123:TEST"), "telegram_base_url": telegram.base_url,
@@ -248,3 +245,25 @@ async def test_no_categories_no_section_and_no_request(settings, embedder, fakes
     report = await run_digest(settings.model_copy(update={"arxiv_categories": []}), embedder)
     assert report.posted and arxiv.count == 0
     assert "notesbot_arxiv_save" not in json.dumps(slack.calls_to("chat.postMessage"))
+
+
+async def test_on_the_real_notes_the_noted_arxiv_papers_outrank_a_day_of_unrelated_ones(
+    shared_index, embedder
+):
+    """The arXiv papers of ../shared/notes, hidden from the library, in a listing with the 160
+    unrelated papers, all by title (the notes hold no abstracts): most rank near the top."""
+    settings, _ = shared_index
+    runtime = runtime_for(settings, embedder)
+    try:
+        profiles = await library(runtime.reader)
+    finally:
+        runtime.close()
+    hidden = [p for p in profiles if p.arxiv_id]
+    rows = [json.loads(line) for line in UNRELATED.read_text().splitlines()]
+    listing = [Submission(p.arxiv_id or "", p.title, "") for p in hidden]
+    listing += [Submission(r["arxiv_id"], r["title"], "") for r in rows]
+    ranker = Ranker(dense=DenseSimilarity(embedder), lexical=LexicalSimilarity())
+    ranked = ranker.rank(listing, [p for p in profiles if not p.arxiv_id])
+    top = [p.submission.arxiv_id for p in ranked[: len(hidden)]]
+    noted = sum(i in {p.arxiv_id for p in hidden} for i in top)
+    assert len(hidden) >= 10 and noted >= 0.44 * len(hidden), (noted, len(hidden))  # chance: 0.1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,12 +10,11 @@ from pydantic import SecretStr
 
 from bot.app.parts import Parts, build_parts
 from bot.core.phrases import phrase
-from tests.conftest import SAMPLE_NOTES
 from tests.fakes.slack_events import slash_command
 from tests.fakes.slack_fake import Fail, FakeSlack
 from tests.fakes.telegram_fake import FakeTelegram
 from tests.fakes.telegram_updates import command as tg_command
-from tests.support import run_ingest, runtime_for, settings_for
+from tests.support import run_ingest, runtime_for, sample_copy, settings_for
 
 CHANNEL, CHAT = "CDIGEST", -100777
 NEW_NOTE = """# Mamba: Linear-Time Sequence Modeling with Selective State Spaces
@@ -52,11 +50,7 @@ def fakes():
 @pytest.fixture
 def settings(tmp_path, embedder, fakes):
     slack, telegram = fakes
-    notes = tmp_path / "notes"
-    shutil.copytree(SAMPLE_NOTES, notes)
-    base = settings_for(notes, tmp_path / "data")
-    run_ingest(base, embedder)
-    return base.model_copy(update={
+    return sample_copy(tmp_path, embedder).model_copy(update={
         "slack_bot_token": SecretStr("xoxb-test"), "slack_app_token": SecretStr("xapp-test"),
         "slack_api_url": slack.api_url, "telegram_token": SecretStr("123:TEST"),
         "telegram_base_url": telegram.base_url, "digest_slack_channels": [CHANNEL],
