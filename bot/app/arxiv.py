@@ -10,7 +10,7 @@ from bot.app.compose import Runtime
 from bot.app.settings import Settings
 from bot.arxiv.cache import ListingCache
 from bot.arxiv.client import ArxivClient
-from bot.core.arxiv_notes import SubmissionSummarizer
+from bot.core.arxiv_notes import PaperWriter
 from bot.core.arxiv_rank import Ranker
 from bot.core.prompts import PromptBook
 from bot.digest.arxiv import ArxivSection, NoteWriter
@@ -42,7 +42,7 @@ def build_arxiv(settings: Settings, runtime: Runtime) -> ArxivParts | None:
         return None
     client = arxiv_client(settings)
     cache = ListingCache(settings.data_dir / "arxiv")
-    summarizer = SubmissionSummarizer(
+    author = PaperWriter(
         prompts=PromptBook(settings.prompts_dir),
         chat=runtime.chat,
         language=settings.summary_language,
@@ -50,10 +50,10 @@ def build_arxiv(settings: Settings, runtime: Runtime) -> ArxivParts | None:
     )
     ranker = Ranker(dense=DenseSimilarity(runtime.index.embedder), lexical=LexicalSimilarity())
     section = ArxivSection(
-        client=client, cache=cache, notes=runtime.reader, ranker=ranker, summarizer=summarizer,
+        client=client, cache=cache, notes=runtime.reader, ranker=ranker, writer=author,
         size=settings.arxiv_digest_size,
     )
     writer = NoteWriter(
-        notes_dir=settings.notes_dir, cache=cache, notes=runtime.reader, summarizer=summarizer
+        notes_dir=settings.notes_dir, cache=cache, notes=runtime.reader, writer=author
     )
     return ArxivParts(client, cache, section, writer)

@@ -80,6 +80,8 @@ async def todays_listing(client: ArxivClient, cache: ListingCache, day: str) -> 
     listing = await client.recent()
     if listing:  # an empty answer is likelier an arXiv hiccup than an empty day: ask again later
         cache.put(day, client.categories, listing)
+        if removed := cache.prune():  # "save as note" needs the last two weeks, not more
+            log.info("arXiv listing cache: %d old listings removed", removed)
     return listing
 
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from bot.core.answers import Lang
 from bot.core.arxiv import Submission
 from bot.core.errors import LLMError
-from bot.core.llm import ChatModel
+from bot.core.llm import ChatModel, Message
 from bot.core.phrases import phrase
 from bot.core.prompts import PromptBook
 from bot.core.retrieval import NotesIndex
@@ -44,8 +44,9 @@ def note_name(submission: Submission) -> str:
     return f"arxiv-{submission.arxiv_id.replace('/', '_')}.md"
 
 
-def note_text(submission: Submission, summary: str, lang: Lang) -> str:
-    """A deep-dive note: title, paper link, the listing's facts, abstract, the 140 characters."""
+def note_text(submission: Submission, summary: str, lang: Lang, sections: str = "") -> str:
+    """A deep-dive note: title, paper link, the listing's facts, abstract, the model's numbered
+    sections (when there are), the 140 characters."""
     facts = [f"- arXiv: {submission.arxiv_id}"]
     if submission.categories:
         facts.append(f"- {phrase('arxiv_categories', lang)}: {', '.join(submission.categories)}")
@@ -55,15 +56,16 @@ def note_text(submission: Submission, summary: str, lang: Lang) -> str:
         facts.append(f"- {phrase('arxiv_published', lang)}: {submission.published[:10]}")
     parts = [
         f"# {submission.title}", f"[View Paper]({submission.url})", "\n".join(facts),
-        "## Abstract", " ".join(submission.abstract.split()),
+        "## Abstract", " ".join(submission.abstract.split()), sections.strip(),
         f"## {_TWEET_HEADING[lang]}", summary,
     ]
-    return "\n\n".join(parts) + "\n"
+    return "\n\n".join(part for part in parts if part) + "\n"
 
 
-class SubmissionSummarizer:
-    """≤ 140 characters on a new paper: the model's (in the notes' language, numbers checked
-    against the abstract) when one is configured, else the abstract's first claim, shortened."""
+class PaperWriter:
+    """Writes about a new paper in the notes' language: its ≤ 140 characters (the model's,
+    numbers checked against the abstract, else the abstract's first claim shortened) and,
+    with a model, the numbered sections of its note."""
 
     def __init__(
         self, *, prompts: PromptBook, chat: ChatModel | None, language: Lang,
@@ -76,22 +78,48 @@ class SubmissionSummarizer:
         drafted = await self._draft(submission, examples) if self._chat is not None else None
         return drafted or shorten(first_claim(submission.abstract) or submission.title, LIMIT)
 
+    async def sections(self, submission: Submission) -> str:
+        """The deep dive's numbered sections, drafted by the model from the abstract; "" without
+        a model, or when the draft lacks a section or uses a number the abstract does not."""
+        if self._chat is None:
+            return ""
+        messages = self._prompts.messages(
+            "arxiv_note", self._language, title=submission.title, abstract=submission.abstract
+        )
+        draft = await self._complete(messages, submission, max_tokens=900) or ""
+        numbered = re.findall(r"^## (\d+)\.", draft, flags=re.M)
+        body = re.sub(r"^## \d+\.", "##", draft, flags=re.M)  # heading numbers are no claims
+        if numbered != ["1", "2", "3", "4"] or self._unknown(body, submission):
+            log.info("sections of arXiv %s: draft rejected", submission.arxiv_id)
+            return ""
+        return draft.strip()
+
     async def _draft(self, submission: Submission, examples: Sequence[str]) -> str | None:
-        assert self._chat is not None
         messages = self._prompts.messages(
             "arxiv140", self._language, title=submission.title, abstract=submission.abstract,
             examples="\n".join(f"- {e}" for e in examples) or "-",
         )
-        try:
-            async with asyncio.timeout(self._budget):
-                draft = tidy(await self._chat.complete(messages, max_tokens=300)).strip("「」\"")
-        except (LLMError, TimeoutError) as exc:
-            log.warning("summary of arXiv %s: model failed (%s)", submission.arxiv_id,
-                        exc or "timeout")
-            return None
-        unknown = numbers_in(draft) - numbers_in(f"{submission.title} {submission.abstract}")
+        draft = tidy(await self._complete(messages, submission, max_tokens=300) or "")
+        draft = draft.strip("「」\"")
+        unknown = self._unknown(draft, submission)
         if not draft or len(draft) > LIMIT or unknown:
             log.info("summary of arXiv %s: draft rejected (%d chars, numbers %s)",
                      submission.arxiv_id, len(draft), sorted(unknown))
             return None
         return draft
+
+    async def _complete(
+        self, messages: list[Message], submission: Submission, *, max_tokens: int
+    ) -> str | None:
+        assert self._chat is not None
+        try:
+            async with asyncio.timeout(self._budget):
+                return await self._chat.complete(messages, max_tokens=max_tokens)
+        except (LLMError, TimeoutError) as exc:
+            log.warning("arXiv %s: model failed (%s)", submission.arxiv_id, exc or "timeout")
+            return None
+
+    @staticmethod
+    def _unknown(draft: str, submission: Submission) -> set[str]:
+        """Numbers in the draft that the title and abstract do not have."""
+        return numbers_in(draft) - numbers_in(f"{submission.title} {submission.abstract}")

@@ -17,7 +17,7 @@ from bot.arxiv.cache import ListingCache, todays_listing
 from bot.arxiv.client import ArxivClient, ArxivError
 from bot.core.answers import Lang
 from bot.core.arxiv import Proposal
-from bot.core.arxiv_notes import SubmissionSummarizer, note_name, note_text, voice
+from bot.core.arxiv_notes import PaperWriter, note_name, note_text, voice
 from bot.core.arxiv_rank import Ranker, library
 from bot.core.phrases import phrase
 from bot.core.retrieval import NotesIndex
@@ -29,10 +29,10 @@ _RETRY_SECONDS = 600.0  # after a failed fetch, digests within this time skip th
 class ArxivSection:
     def __init__(
         self, *, client: ArxivClient, cache: ListingCache, notes: NotesIndex, ranker: Ranker,
-        summarizer: SubmissionSummarizer, size: int = 5,
+        writer: PaperWriter, size: int = 5,
     ) -> None:
         self._client, self._cache, self._notes = client, cache, notes
-        self._ranker, self._summarizer, self._size = ranker, summarizer, size
+        self._ranker, self._writer, self._size = ranker, writer, size
         self._days: dict[str, list[Proposal]] = {}
         self._failed_at: float | None = None
         self._lock = asyncio.Lock()
@@ -64,7 +64,7 @@ class ArxivSection:
             return self._days[day]
 
     async def _summarized(self, proposal: Proposal, examples: list[str]) -> Proposal:
-        summary = await self._summarizer.summarize(proposal.submission, examples)
+        summary = await self._writer.summarize(proposal.submission, examples)
         return Proposal(proposal.submission, proposal.score, proposal.near, summary)
 
 
@@ -74,18 +74,18 @@ class NoteWriter:
 
     def __init__(
         self, *, notes_dir: Path, cache: ListingCache, notes: NotesIndex,
-        summarizer: SubmissionSummarizer,
+        writer: PaperWriter,
     ) -> None:
         self._folder, self._cache, self._notes = notes_dir / "arxiv", cache, notes
-        self._summarizer = summarizer
+        self._writer = writer
 
     async def save(self, arxiv_id: str, lang: Lang) -> str:
         submission = self._cache.find(arxiv_id)
         if submission is None:
             return phrase("arxiv_unknown", lang, id=arxiv_id)
         name = note_name(submission)
-        summary = await self._summarizer.summarize(submission, await voice(self._notes))
-        text = note_text(submission, summary, lang)
+        summary = await self._writer.summarize(submission, await voice(self._notes))
+        text = note_text(submission, summary, lang, await self._writer.sections(submission))
         self._folder.mkdir(parents=True, exist_ok=True)
         draft = self._folder / f".{name}.tmp"  # not .md: ingest never sees a half-written note
         draft.write_text(text, encoding="utf-8")

@@ -8,7 +8,7 @@ import pytest
 from bot.app.compose import make_chat_model
 from bot.app.settings import REPO_PROMPTS
 from bot.core.arxiv import Submission
-from bot.core.arxiv_notes import SubmissionSummarizer, first_claim, note_name, note_text
+from bot.core.arxiv_notes import PaperWriter, first_claim, note_name, note_text
 from bot.core.arxiv_rank import Profile, Ranker, profile
 from bot.core.catalog import build_catalog
 from bot.core.models import Paper
@@ -88,7 +88,7 @@ async def test_a_model_summary_in_the_notes_voice_is_checked_against_the_abstrac
     settings = sample_index.model_copy(update={"llm_base_url": openai_server.base_url,
                                                "llm_model": MODEL, "llm_retries": 0})
     chat = make_chat_model(settings)
-    summarizer = SubmissionSummarizer(prompts=PromptBook(REPO_PROMPTS), chat=chat, language="ja")
+    summarizer = PaperWriter(prompts=PromptBook(REPO_PROMPTS), chat=chat, language="ja")
     voice = ["例のツイート。#NLP"]
     openai_server.script(Reply("対照学習で文埋め込みを4.2ポイント改善。"),
                          Reply("対照学習で99ポイント改善！"),  # a number the abstract lacks
@@ -106,7 +106,40 @@ async def test_a_model_summary_in_the_notes_voice_is_checked_against_the_abstrac
 
 
 async def test_without_a_model_the_summary_is_the_first_claim_within_140_characters():
-    summarizer = SubmissionSummarizer(prompts=PromptBook(REPO_PROMPTS), chat=None, language="ja")
+    summarizer = PaperWriter(prompts=PromptBook(REPO_PROMPTS), chat=None, language="ja")
     long = Submission("1", "T", "We propose " + "a very long method name " * 20 + ".")
     assert await summarizer.summarize(PAPER) == first_claim(ABSTRACT)
     assert 0 < len(await summarizer.summarize(long)) <= 140
+
+
+SECTIONS = (
+    "## 1. 既存研究では何ができなかったのか\n\nラベルが必要だった。\n\n"
+    "## 2. どのようなアプローチでそれを解決しようとしたか\n\n"
+    "ドロップアウトをノイズに使う対照学習。\n\n"
+    "## 3. 結果、何が達成できたのか\n\n類似度が4.2ポイント向上。\n\n"
+    "## 4. Limitation\n\nアブストラクトには書かれていない。"
+)
+
+
+async def test_with_a_model_a_saved_note_gets_checked_numbered_sections(
+    openai_server, sample_index
+):
+    settings = sample_index.model_copy(update={"llm_base_url": openai_server.base_url,
+                                               "llm_model": MODEL, "llm_retries": 0})
+    chat = make_chat_model(settings)
+    writer = PaperWriter(prompts=PromptBook(REPO_PROMPTS), chat=chat, language="ja")
+    openai_server.script(Reply(SECTIONS), Reply(SECTIONS.split("## 4.")[0]),  # one missing
+                         Reply(SECTIONS.replace("4.2", "12")))  # a number not in the abstract
+    try:
+        drafted = [await writer.sections(PAPER) for _ in range(3)]
+    finally:
+        await chat.aclose()  # type: ignore[union-attr]
+    assert drafted == [SECTIONS, "", ""]
+    text = note_text(PAPER, "要約。", "ja", drafted[0])
+    assert text.index("## Abstract") < text.index("## 1.") < text.index("## 4.") < text.index(
+        "140字")
+    parsed = parse_note("arxiv/x.md", text, options=ChunkingOptions(), content_hash="0" * 32)
+    (paper,) = build_catalog(parsed.mentions)
+    assert paper.tweet == "要約。" and any("4.2ポイント" in c.body for c in parsed.chunks)
+    assert await PaperWriter(prompts=PromptBook(REPO_PROMPTS), chat=None,
+                             language="ja").sections(PAPER) == ""

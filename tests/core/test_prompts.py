@@ -12,6 +12,7 @@ PLACEHOLDERS = {
     "rewrite": {"history", "question"},
     "summary140": {"title", "notes", "feedback"},
     "arxiv140": {"title", "abstract", "examples"},
+    "arxiv_note": {"title", "abstract"},
 }
 
 
