@@ -233,6 +233,12 @@ def test_cli_prints_the_ranking_as_json_and_saves_a_paper(settings, fakes, tmp_p
     assert saved.returncode == 0, saved.stderr
     assert arxiv.count == requests, "the day's listing came from the cache"
     assert (settings.notes_dir / "arxiv" / "arxiv-2112.01488.md").exists()
+    cli = lambda *args: subprocess.run(  # noqa: E731
+        [str(NOTESBOT), *args], env=env, capture_output=True, text=True, timeout=120)
+    assert cli("ingest").returncode == 0
+    papers = json.loads(cli("papers", "--json").stdout)
+    (saved_paper,) = [p for p in papers if p["arxiv_id"] == "2112.01488"]
+    assert saved_paper["title"].startswith("ColBERTv2") and saved_paper["tweet"]
     arxiv.script(*[Fault.http(404)] * 3)
     (settings.data_dir / "arxiv").rename(tmp_path / "old-cache")  # no cache: must fetch
     broken = run("--dry-run")
