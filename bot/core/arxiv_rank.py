@@ -58,11 +58,15 @@ def profile(paper: Paper, passages: Iterable[Chunk]) -> Profile:
 
 @dataclass(frozen=True, slots=True)
 class Ranker:
-    """Fuses a dense and a lexical similarity; ``weight`` is the dense share."""
+    """Fuses a dense and a lexical similarity (``weight``: the dense share), then scores each
+    new paper by its ``neighbours`` closest note papers, after taking away each note paper's
+    usual closeness to the day's listing (its mean over its ``hub_k`` closest papers)."""
 
     dense: Similarity
     lexical: Similarity
     weight: float = 0.5
+    neighbours: int = 3
+    hub_k: int = 10
 
     def rank(self, listing: Sequence[Submission], library: Sequence[Profile]) -> list[Proposal]:
         """The listing's papers not already in the notes, closest first."""
@@ -71,16 +75,28 @@ class Ranker:
             return []
         texts = [f"{s.title}. {s.abstract}" if s.abstract else s.title for s in fresh]
         docs = [p.text for p in library]
-        dense = self.dense.matrix(texts, docs)
-        lexical = self.lexical.matrix(texts, docs)
+        w = self.weight
+        fused = [
+            [w * d + (1 - w) * x for d, x in zip(d_row, x_row, strict=True)]
+            for d_row, x_row in zip(self.dense.matrix(texts, docs),
+                                    self.lexical.matrix(texts, docs), strict=True)
+        ]
+        # Hubness: a note paper close to everything today (a broad survey, an embedding
+        # paper) says little about any one new paper, so its usual closeness is taken away.
+        hubs = [_mean_top(column, self.hub_k) for column in zip(*fused, strict=True)]
         proposals = []
-        for submission, d_row, l_row in zip(fresh, dense, lexical, strict=True):
-            fused = [self.weight * d + (1 - self.weight) * x for d, x in zip(d_row, l_row,
-                                                                              strict=True)]
-            best = max(range(len(fused)), key=fused.__getitem__)
-            proposals.append(Proposal(submission, fused[best], library[best].title))
+        for submission, row in zip(fresh, fused, strict=True):
+            adjusted = [s - hub for s, hub in zip(row, hubs, strict=True)]
+            best = sorted(range(len(adjusted)), key=adjusted.__getitem__, reverse=True)
+            score = _mean_top(adjusted, self.neighbours)
+            proposals.append(Proposal(submission, score, library[best[0]].title))
         proposals.sort(key=lambda p: (-p.score, p.submission.arxiv_id))
         return proposals
+
+
+def _mean_top(values: Iterable[float], k: int) -> float:
+    top = sorted(values, reverse=True)[:k]
+    return sum(top) / len(top)
 
 
 def _meaningful(term: str) -> bool:
