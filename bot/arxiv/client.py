@@ -48,7 +48,7 @@ class ArxivClient:
         max_retry_after: float = 60.0, http: httpx.AsyncClient | None = None,
     ) -> None:
         self.categories: tuple[str, ...] = tuple(categories)
-        self._base_url = base_url
+        self._base_url = _query_url(base_url)
         self._where = f"arXiv API at {httpx.URL(base_url).host}"
         self._interval, self._timeout = interval, timeout
         self._page_size, self._max_pages = page_size, max_pages
@@ -80,10 +80,13 @@ class ArxivClient:
                 break
             if cutoff is None:  # the newest entry is on the first page (sorted by date)
                 cutoff = max(when for _, when in entries) - timedelta(hours=24)
+            before = len(found)
             for submission, when in entries:
                 if when >= cutoff:
                     found.setdefault(submission.arxiv_id, (submission, when))
             if count < self._page_size or min(when for _, when in entries) < cutoff:
+                break
+            if len(found) == before:  # a server that ignores "start" repeats its first page
                 break
         return [s for s, _ in sorted(found.values(), key=lambda e: e[1], reverse=True)]
 
@@ -199,6 +202,12 @@ def _retry_after(value: str | None) -> float | None:
         wait = when.replace(tzinfo=when.tzinfo or UTC) - datetime.now(UTC)
         return max(0.0, wait.total_seconds())
     return None
+
+
+def _query_url(base_url: str) -> str:
+    """The export API's query URL: a bare host ("http://mirror:8080") gets arXiv's path."""
+    url = httpx.URL(base_url)
+    return str(url.copy_with(path="/api/query")) if url.path in ("", "/") else base_url
 
 
 def _collapse(text: object) -> str:

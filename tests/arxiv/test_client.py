@@ -35,8 +35,9 @@ def arxiv() -> Iterator[FakeArxiv]:
 
 
 def client_for(server: FakeArxiv, **options: Any) -> ArxivClient:
-    settings: dict[str, Any] = {"categories": ["cs.CL"], "interval": INTERVAL, "timeout": 0.3}
-    return ArxivClient(base_url=server.base_url, **{**settings, **options})
+    settings: dict[str, Any] = {"base_url": server.base_url, "categories": ["cs.CL"],
+                                "interval": INTERVAL, "timeout": 0.3}
+    return ArxivClient(**{**settings, **options})
 
 
 async def test_parses_ids_titles_authors_and_categories(arxiv: FakeArxiv) -> None:
@@ -81,6 +82,23 @@ async def test_the_24_hour_cutoff_stops_paging(arxiv: FakeArxiv) -> None:
         listing = await client.recent()
     assert [s.arxiv_id for s in listing] == [f"2503.{n:05d}" for n in range(5)]
     assert arxiv.count == 3  # the third page had an entry past the cutoff: no fourth
+
+
+async def test_a_server_that_ignores_start_is_asked_twice_not_ten_times(arxiv: FakeArxiv) -> None:
+    arxiv.entries = [paper(n, hours=n / 10) for n in range(5)]
+    arxiv.ignore_start = True
+    async with client_for(arxiv, page_size=2) as client:
+        listing = await client.recent()
+    assert [s.arxiv_id for s in listing] == ["2503.00000", "2503.00001"]
+    assert arxiv.count == 2  # the second page brought nothing new
+
+
+async def test_a_bare_host_as_base_url_gets_the_api_path(arxiv: FakeArxiv) -> None:
+    arxiv.entries = [paper(1, hours=0)]
+    root = arxiv.base_url.removesuffix("/api/query")
+    async with client_for(arxiv, base_url=root) as client:
+        assert len(await client.recent()) == 1
+    assert [r.path for r in arxiv.requests] == ["/api/query"]
 
 
 async def test_max_pages_bounds_the_requests(arxiv: FakeArxiv) -> None:

@@ -84,6 +84,7 @@ class FakeArxiv:
         self.entries: list[FakeEntry] = []
         self.requests: list[Recorded] = []
         self._script: list[Fault] = []
+        self.ignore_start = False  # a server (or mirror) that always serves the first page
         self._lock = threading.Lock()
         app = web.Application()
         app.router.add_get("/api/query", self._query)
@@ -136,6 +137,7 @@ class FakeArxiv:
     def _feed(self, query: Mapping[str, str]) -> str:
         wanted = set(re.findall(r"cat:([\w.\-]+)", str(query.get("search_query", ""))))
         start, size = int(query.get("start", 0)), int(query.get("max_results", 10))
+        start = 0 if self.ignore_start else start
         with self._lock:
             chosen = [e for e in self.entries if not wanted or wanted & set(e.categories)]
         chosen.sort(key=lambda e: e.published, reverse=True)
