@@ -102,7 +102,8 @@ async def _digest(parts: Parts, *, post: bool, as_json: bool) -> bool:
         if post:
             return await _post(parts, as_json)
         targets = parts.planner.targets() or ["preview"]
-        digests = [await parts.planner.preview(target) for target in targets]
+        with err.status("today's digest (and the arXiv listing, when configured)…"):
+            digests = [await parts.planner.preview(target) for target in targets]
         if as_json:
             print(json.dumps([d.to_json() for d in digests], ensure_ascii=False, indent=2))
         for one in [] if as_json else digests:
