@@ -82,23 +82,26 @@ def test_lexical_similarity_is_one_for_itself_zero_for_nothing_shared_and_bounde
     assert words("The models propose new Embeddings, classes") == ["embedding", "class"]
 
 
-async def test_a_model_summary_in_the_notes_voice_is_checked_against_the_abstract(
-    openai_server, sample_index
-):
+@pytest.fixture
+async def writer(openai_server, sample_index):
+    """A PaperWriter whose model is the fake OpenAI-compatible server."""
     settings = sample_index.model_copy(update={"llm_base_url": openai_server.base_url,
                                                "llm_model": MODEL, "llm_retries": 0})
     chat = make_chat_model(settings)
-    summarizer = PaperWriter(prompts=PromptBook(REPO_PROMPTS), chat=chat, language="ja")
+    yield PaperWriter(prompts=PromptBook(REPO_PROMPTS), chat=chat, language="ja")
+    await chat.aclose()  # type: ignore[union-attr]
+
+
+async def test_a_model_summary_in_the_notes_voice_is_checked_against_the_abstract(
+    openai_server, writer
+):
     voice = ["例のツイート。#NLP"]
     openai_server.script(Reply("対照学習で文埋め込みを4.2ポイント改善。"),
                          Reply("対照学習で99ポイント改善！"),  # a number the abstract lacks
                          Reply("長" * 141))
-    try:
-        good = await summarizer.summarize(PAPER, voice)
-        made_up = await summarizer.summarize(PAPER, voice)
-        too_long = await summarizer.summarize(PAPER, voice)
-    finally:
-        await chat.aclose()  # type: ignore[union-attr]
+    good = await writer.summarize(PAPER, voice)
+    made_up = await writer.summarize(PAPER, voice)
+    too_long = await writer.summarize(PAPER, voice)
     assert good == "対照学習で文埋め込みを4.2ポイント改善。"
     assert made_up == too_long == first_claim(ABSTRACT)[:140] and len(made_up) <= 140
     prompt = openai_server.chat_requests()[0]["messages"][1]["content"]
@@ -121,19 +124,10 @@ SECTIONS = (
 )
 
 
-async def test_with_a_model_a_saved_note_gets_checked_numbered_sections(
-    openai_server, sample_index
-):
-    settings = sample_index.model_copy(update={"llm_base_url": openai_server.base_url,
-                                               "llm_model": MODEL, "llm_retries": 0})
-    chat = make_chat_model(settings)
-    writer = PaperWriter(prompts=PromptBook(REPO_PROMPTS), chat=chat, language="ja")
+async def test_with_a_model_a_saved_note_gets_checked_numbered_sections(openai_server, writer):
     openai_server.script(Reply(SECTIONS), Reply(SECTIONS.split("## 4.")[0]),  # one missing
                          Reply(SECTIONS.replace("4.2", "12")))  # a number not in the abstract
-    try:
-        drafted = [await writer.sections(PAPER) for _ in range(3)]
-    finally:
-        await chat.aclose()  # type: ignore[union-attr]
+    drafted = [await writer.sections(PAPER) for _ in range(3)]
     assert drafted == [SECTIONS, "", ""]
     text = note_text(PAPER, "要約。", "ja", drafted[0])
     assert text.index("## Abstract") < text.index("## 1.") < text.index("## 4.") < text.index(
