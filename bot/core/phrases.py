@@ -164,6 +164,10 @@ _PHRASES: dict[str, dict[Lang, str]] = {
         "ja": "{name} はすでにあります（上書きしません）。",
         "en": "{name} already exists; it was left as it is.",
     },
+    "arxiv_write_failed": {
+        "ja": "ノートフォルダに書き込めませんでした（{reason}）。",
+        "en": "Could not write into the notes folder ({reason}).",
+    },
     "arxiv_unknown": {
         "ja": "arXiv {id} の情報が見つかりません（数日前のダイジェストかもしれません）。",
         "en": "arXiv {id} is no longer in the listing cache (an older digest?).",

@@ -54,8 +54,9 @@ class ArxivSection:
                 return []
             try:
                 top = (await self.ranked(day))[: self._size]
-            except ArxivError as exc:
-                log.warning("arXiv section left out of the %s digest: %s", day, exc)
+            except Exception as exc:  # never the reason the rest of a digest is not posted
+                why = str(exc) if isinstance(exc, ArxivError) else f"{type(exc).__name__}: {exc}"
+                log.warning("arXiv section left out of the %s digest: %s", day, why)
                 self._failed_at = time.monotonic()
                 return []
             self._failed_at = None
@@ -84,16 +85,23 @@ class NoteWriter:
         if submission is None:
             return phrase("arxiv_unknown", lang, id=arxiv_id)
         name = note_name(submission)
+        final, draft = self._folder / name, self._folder / f".{name}.tmp"  # .tmp: never ingested
+        if final.is_file():  # (checked again, atomically, when written)
+            return phrase("arxiv_exists", lang, name=f"arxiv/{name}")
         summary = await self._writer.summarize(submission, await voice(self._notes))
         text = note_text(submission, summary, lang, await self._writer.sections(submission))
-        self._folder.mkdir(parents=True, exist_ok=True)
-        draft = self._folder / f".{name}.tmp"  # not .md: ingest never sees a half-written note
-        draft.write_text(text, encoding="utf-8")
         try:
-            os.link(draft, self._folder / name)  # atomic, and fails rather than overwrite
-        except FileExistsError:
-            return phrase("arxiv_exists", lang, name=f"arxiv/{name}")
-        finally:
-            draft.unlink(missing_ok=True)
+            self._folder.mkdir(parents=True, exist_ok=True)
+            draft.write_text(text, encoding="utf-8")
+            try:
+                os.link(draft, final)  # atomic, and fails rather than overwrite
+            finally:
+                draft.unlink(missing_ok=True)
+        except OSError as exc:
+            if isinstance(exc, FileExistsError) and final.is_file():
+                return phrase("arxiv_exists", lang, name=f"arxiv/{name}")
+            # a read-only or full disk, a file where the folder should be: said in the chat
+            log.warning("saving arXiv %s into %s failed: %s", arxiv_id, self._folder, exc)
+            return phrase("arxiv_write_failed", lang, reason=exc.strerror or type(exc).__name__)
         log.info("saved arXiv %s as %s", arxiv_id, self._folder / name)
         return phrase("arxiv_saved", lang, name=f"arxiv/{name}")

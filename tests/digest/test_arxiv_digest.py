@@ -16,9 +16,14 @@ from pydantic import SecretStr
 
 from bot.app.arxiv import build_arxiv
 from bot.app.parts import Parts, build_parts
+from bot.app.settings import REPO_PROMPTS
+from bot.arxiv.cache import ListingCache
 from bot.core.arxiv import Submission
+from bot.core.arxiv_notes import PaperWriter
 from bot.core.arxiv_rank import Ranker, library
 from bot.core.phrases import phrase
+from bot.core.prompts import PromptBook
+from bot.digest.arxiv import NoteWriter
 from bot.index.similarity import DenseSimilarity, LexicalSimilarity
 from tests.fakes.arxiv_fake import FakeArxiv, FakeEntry, Fault
 from tests.fakes.slack_events import block_action
@@ -273,3 +278,36 @@ async def test_on_the_real_notes_the_noted_arxiv_papers_outrank_a_day_of_unrelat
     top = [p.submission.arxiv_id for p in ranked[: len(hidden)]]
     noted = sum(i in {p.arxiv_id for p in hidden} for i in top)
     assert len(hidden) >= 10 and noted >= 0.5 * len(hidden), (noted, len(hidden))  # chance: 0.1
+
+
+async def test_a_failing_cache_write_also_leaves_only_the_section_out(
+    settings, embedder, fakes, caplog
+):
+    _, slack, _ = fakes
+    (settings.data_dir / "arxiv").write_text("a file where the cache folder goes")
+    with caplog.at_level(logging.WARNING, logger="bot.digest.arxiv"):
+        report = await run_digest(settings, embedder)
+    assert sorted(report.posted) == [f"slack:{CHANNEL}", f"telegram:{CHAT}"] and not report.failed
+    (line,) = [r.getMessage() for r in caplog.records if "section left out" in r.getMessage()]
+    assert "FileExistsError" in line and "notesbot_arxiv_save" not in json.dumps(
+        slack.calls_to("chat.postMessage"))
+
+
+async def test_saving_says_what_happened_when_it_cannot_write(sample_index, embedder, tmp_path):
+    cache = ListingCache(tmp_path / "cache")
+    cache.put("2026-11-24", ["cs.CL"], [Submission("2104.08821", RELATED["2104.08821"][0],
+                                                    RELATED["2104.08821"][1])])
+    runtime = runtime_for(sample_index, embedder)
+    author = PaperWriter(prompts=PromptBook(REPO_PROMPTS), chat=None, language="ja")
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "arxiv").write_text("not a folder")
+    writer = NoteWriter(notes_dir=notes, cache=cache, notes=runtime.reader, writer=author)
+    try:
+        blocked = await writer.save("2104.08821", "en")
+        unknown = await writer.save("2401.00001", "en")
+    finally:
+        runtime.close()
+    assert blocked.startswith("Could not write into the notes folder (")
+    assert unknown == phrase("arxiv_unknown", "en", id="2401.00001")
+    assert (notes / "arxiv").read_text() == "not a folder", "nothing of the user's is touched"
