@@ -3,20 +3,25 @@ parser), the ranking with the real MiniLM and BM25 similarities, and the model s
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from bot.app.compose import make_chat_model
 from bot.app.settings import REPO_PROMPTS
 from bot.core.arxiv import Submission
 from bot.core.arxiv_notes import PaperWriter, first_claim, note_name, note_text
-from bot.core.arxiv_rank import Profile, Ranker, profile
+from bot.core.arxiv_rank import Profile, Ranker, library, profile
 from bot.core.catalog import build_catalog
 from bot.core.models import Paper
 from bot.core.notes import ChunkingOptions, parse_note
 from bot.core.prompts import PromptBook
 from bot.index.similarity import DenseSimilarity, LexicalSimilarity, words
 from tests.fakes.openai_fake import MODEL, Reply
+from tests.support import runtime_for
 
+UNRELATED = Path(__file__).parents[1] / "data" / "arxiv_unrelated.jsonl"
 ABSTRACT = (
     "Sentence embeddings matter for search. Prior work needs labels. We propose a contrastive "
     "method that uses dropout as noise and improves similarity scores by 4.2 points. "
@@ -46,7 +51,7 @@ def test_a_saved_note_reads_back_as_a_deep_dive_with_its_link_and_tweet(lang):
     assert any("dropout as noise" in chunk.body for chunk in parsed.chunks)
 
 
-def library() -> list[Profile]:
+def small_library() -> list[Profile]:
     notes = {
         "Sentence-BERT: Sentence Embeddings using Siamese BERT-Networks":
             ["Siamese BERT で文埋め込み。cosine similarity で検索が速い。"],
@@ -68,10 +73,10 @@ def test_ranking_puts_the_close_paper_first_names_the_reason_and_skips_noted_one
         Submission("1706.03762", "Attention Is All You Need", "Already noted."),  # by title
     ]
     ranker = Ranker(dense=DenseSimilarity(embedder), lexical=LexicalSimilarity())
-    ranked = ranker.rank(listing, library())
+    ranked = ranker.rank(listing, small_library())
     assert [p.submission.arxiv_id for p in ranked] == ["2104.08821", "2599.00001"]
     assert ranked[0].near.startswith("Sentence-BERT") and ranked[0].score > ranked[1].score
-    assert ranker.rank(listing, []) == [] and ranker.rank([], library()) == []
+    assert ranker.rank(listing, []) == [] and ranker.rank([], small_library()) == []
 
 
 def test_lexical_similarity_is_one_for_itself_zero_for_nothing_shared_and_bounded():
@@ -137,3 +142,25 @@ async def test_with_a_model_a_saved_note_gets_checked_numbered_sections(openai_s
     assert paper.tweet == "要約。" and any("4.2ポイント" in c.body for c in parsed.chunks)
     assert await PaperWriter(prompts=PromptBook(REPO_PROMPTS), chat=None,
                              language="ja").sections(PAPER) == ""
+
+
+async def test_on_the_real_notes_the_noted_arxiv_papers_outrank_a_day_of_unrelated_ones(
+    shared_index, embedder
+):
+    """The arXiv papers of ../shared/notes, hidden from the library, in a listing with the 160
+    unrelated papers, all by title (the notes hold no abstracts): most rank near the top."""
+    settings, _ = shared_index
+    runtime = runtime_for(settings, embedder)
+    try:
+        profiles = await library(runtime.reader)
+    finally:
+        runtime.close()
+    hidden = [p for p in profiles if p.arxiv_id]
+    rows = [json.loads(line) for line in UNRELATED.read_text().splitlines()]
+    listing = [Submission(p.arxiv_id or "", p.title, "") for p in hidden]
+    listing += [Submission(r["arxiv_id"], r["title"], "") for r in rows]
+    ranker = Ranker(dense=DenseSimilarity(embedder), lexical=LexicalSimilarity())
+    ranked = ranker.rank(listing, [p for p in profiles if not p.arxiv_id])
+    top = [p.submission.arxiv_id for p in ranked[: len(hidden)]]
+    noted = sum(i in {p.arxiv_id for p in hidden} for i in top)
+    assert len(hidden) >= 10 and noted >= 0.5 * len(hidden), (noted, len(hidden))  # chance: 0.1

@@ -16,15 +16,7 @@ from pydantic import SecretStr
 
 from bot.app.arxiv import build_arxiv
 from bot.app.parts import Parts, build_parts
-from bot.app.settings import REPO_PROMPTS
-from bot.arxiv.cache import ListingCache
-from bot.core.arxiv import Submission
-from bot.core.arxiv_notes import PaperWriter
-from bot.core.arxiv_rank import Ranker, library
 from bot.core.phrases import phrase
-from bot.core.prompts import PromptBook
-from bot.digest.arxiv import NoteWriter
-from bot.index.similarity import DenseSimilarity, LexicalSimilarity
 from tests.fakes.arxiv_fake import FakeArxiv, FakeEntry, Fault
 from tests.fakes.slack_events import block_action
 from tests.fakes.slack_fake import FakeSlack
@@ -258,28 +250,6 @@ async def test_no_categories_no_section_and_no_request(settings, embedder, fakes
     assert "notesbot_arxiv_save" not in json.dumps(slack.calls_to("chat.postMessage"))
 
 
-async def test_on_the_real_notes_the_noted_arxiv_papers_outrank_a_day_of_unrelated_ones(
-    shared_index, embedder
-):
-    """The arXiv papers of ../shared/notes, hidden from the library, in a listing with the 160
-    unrelated papers, all by title (the notes hold no abstracts): most rank near the top."""
-    settings, _ = shared_index
-    runtime = runtime_for(settings, embedder)
-    try:
-        profiles = await library(runtime.reader)
-    finally:
-        runtime.close()
-    hidden = [p for p in profiles if p.arxiv_id]
-    rows = [json.loads(line) for line in UNRELATED.read_text().splitlines()]
-    listing = [Submission(p.arxiv_id or "", p.title, "") for p in hidden]
-    listing += [Submission(r["arxiv_id"], r["title"], "") for r in rows]
-    ranker = Ranker(dense=DenseSimilarity(embedder), lexical=LexicalSimilarity())
-    ranked = ranker.rank(listing, [p for p in profiles if not p.arxiv_id])
-    top = [p.submission.arxiv_id for p in ranked[: len(hidden)]]
-    noted = sum(i in {p.arxiv_id for p in hidden} for i in top)
-    assert len(hidden) >= 10 and noted >= 0.5 * len(hidden), (noted, len(hidden))  # chance: 0.1
-
-
 async def test_a_failing_cache_write_also_leaves_only_the_section_out(
     settings, embedder, fakes, caplog
 ):
@@ -291,23 +261,3 @@ async def test_a_failing_cache_write_also_leaves_only_the_section_out(
     (line,) = [r.getMessage() for r in caplog.records if "section left out" in r.getMessage()]
     assert "FileExistsError" in line and "notesbot_arxiv_save" not in json.dumps(
         slack.calls_to("chat.postMessage"))
-
-
-async def test_saving_says_what_happened_when_it_cannot_write(sample_index, embedder, tmp_path):
-    cache = ListingCache(tmp_path / "cache")
-    cache.put("2026-11-24", ["cs.CL"], [Submission("2104.08821", RELATED["2104.08821"][0],
-                                                    RELATED["2104.08821"][1])])
-    runtime = runtime_for(sample_index, embedder)
-    author = PaperWriter(prompts=PromptBook(REPO_PROMPTS), chat=None, language="ja")
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "arxiv").write_text("not a folder")
-    writer = NoteWriter(notes_dir=notes, cache=cache, notes=runtime.reader, writer=author)
-    try:
-        blocked = await writer.save("2104.08821", "en")
-        unknown = await writer.save("2401.00001", "en")
-    finally:
-        runtime.close()
-    assert blocked.startswith("Could not write into the notes folder (")
-    assert unknown == phrase("arxiv_unknown", "en", id="2401.00001")
-    assert (notes / "arxiv").read_text() == "not a folder", "nothing of the user's is touched"
