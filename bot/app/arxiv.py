@@ -54,6 +54,7 @@ def build_arxiv(settings: Settings, runtime: Runtime) -> ArxivParts | None:
         size=settings.arxiv_digest_size,
     )
     writer = NoteWriter(
-        notes_dir=settings.notes_dir, cache=cache, notes=runtime.reader, writer=author
+        notes_dir=settings.notes_dir, cache=cache, notes=runtime.reader, writer=author,
+        shown=section.summary_of,
     )
     return ArxivParts(client, cache, section, writer)

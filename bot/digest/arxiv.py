@@ -11,6 +11,7 @@ import asyncio
 import logging
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.arxiv.cache import ListingCache, todays_listing
@@ -64,6 +65,11 @@ class ArxivSection:
             self._days = {day: [await self._summarized(p, examples) for p in top]}
             return self._days[day]
 
+    def summary_of(self, arxiv_id: str) -> str | None:
+        """The summary a digest showed for this paper (a saved note keeps the same words)."""
+        shown = (p for day in self._days.values() for p in day)
+        return next((p.summary for p in shown if p.submission.arxiv_id == arxiv_id), None)
+
     async def _summarized(self, proposal: Proposal, examples: list[str]) -> Proposal:
         summary = await self._writer.summarize(proposal.submission, examples)
         return Proposal(proposal.submission, proposal.score, proposal.near, summary)
@@ -75,10 +81,10 @@ class NoteWriter:
 
     def __init__(
         self, *, notes_dir: Path, cache: ListingCache, notes: NotesIndex,
-        writer: PaperWriter,
+        writer: PaperWriter, shown: Callable[[str], str | None] = lambda arxiv_id: None,
     ) -> None:
         self._folder, self._cache, self._notes = notes_dir / "arxiv", cache, notes
-        self._writer = writer
+        self._writer, self._shown = writer, shown
 
     async def save(self, arxiv_id: str, lang: Lang) -> str:
         submission = self._cache.find(arxiv_id)
@@ -88,7 +94,9 @@ class NoteWriter:
         final, draft = self._folder / name, self._folder / f".{name}.tmp"  # .tmp: never ingested
         if final.is_file():  # (checked again, atomically, when written)
             return phrase("arxiv_exists", lang, name=f"arxiv/{name}")
-        summary = await self._writer.summarize(submission, await voice(self._notes))
+        summary = self._shown(submission.arxiv_id) or await self._writer.summarize(
+            submission, await voice(self._notes)
+        )
         text = note_text(submission, summary, lang, await self._writer.sections(submission))
         try:
             self._folder.mkdir(parents=True, exist_ok=True)

@@ -3,6 +3,7 @@ the sample notes, fake Slack and Telegram; ranking, faults, exactly-once, save a
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
@@ -18,6 +19,7 @@ from bot.app.arxiv import build_arxiv
 from bot.app.parts import Parts, build_parts
 from bot.core.phrases import phrase
 from tests.fakes.arxiv_fake import FakeArxiv, FakeEntry, Fault
+from tests.fakes.openai_fake import MODEL
 from tests.fakes.slack_events import block_action
 from tests.fakes.slack_fake import FakeSlack
 from tests.fakes.telegram_fake import FakeTelegram
@@ -261,3 +263,30 @@ async def test_a_failing_cache_write_also_leaves_only_the_section_out(
     (line,) = [r.getMessage() for r in caplog.records if "section left out" in r.getMessage()]
     assert "FileExistsError" in line and "notesbot_arxiv_save" not in json.dumps(
         slack.calls_to("chat.postMessage"))
+
+
+async def test_with_a_model_the_saved_note_keeps_the_summary_the_digest_showed(
+    settings, embedder, fakes, openai_server
+):
+    _, slack, _ = fakes
+    kana = itertools.cycle("あいうえおかきくけこさしすせそ")
+    openai_server.responder = lambda body: f"対照学習の要約その{next(kana)}。"
+    with_llm = settings.model_copy(update={"llm_base_url": openai_server.base_url,
+                                           "llm_model": MODEL, "llm_retries": 0})
+    parts = make_parts(with_llm, embedder)
+    try:
+        await parts.runner().run(parts.planner.latest_fire())
+        assert parts.arxiv is not None
+        saved = await parts.arxiv.writer.save("2104.08821", "ja")
+    finally:
+        await parts.aclose()
+        parts.close()
+    assert saved == phrase("arxiv_saved", "ja", name="arxiv/arxiv-2104.08821.md")
+    (posted,) = slack.calls_to("chat.postMessage")
+    (shown,) = [b["text"]["text"].split("\n")[1] for b in posted["blocks"]
+                if b.get("accessory", {}).get("value") == "2104.08821"]
+    note = (settings.notes_dir / "arxiv" / "arxiv-2104.08821.md").read_text(encoding="utf-8")
+    assert shown.startswith("対照学習の要約その") and note.rstrip().endswith(shown)
+    systems = [r["messages"][0]["content"] for r in openai_server.chat_requests()]
+    about_arxiv = [s for s in systems if "arXiv" in s]
+    assert len(about_arxiv) == 5, "4 digest summaries, then only the note's sections"
