@@ -14,6 +14,7 @@ import typer
 from bot.app.arxiv import ArxivParts, build_arxiv
 from bot.app.compose import build_runtime
 from bot.app.settings import Settings
+from bot.arxiv.cache import todays_listing
 from bot.arxiv.client import ArxivError
 from bot.cli.common import DataOpt, JsonOpt, NotesOpt, err, load_settings, out, require_index
 from bot.core.arxiv import Proposal
@@ -64,10 +65,13 @@ async def _arxiv(
     day = datetime.now(ZoneInfo(settings.digest_timezone)).date().isoformat()
     try:
         with err.status(f"arXiv {', '.join(settings.arxiv_categories)}: the listing of {day}…"):
+            if save:  # the paper comes from the day's listing: no ranking needed
+                await todays_listing(parts.client, parts.cache, day)
+                out.print(await parts.writer.save(save, settings.summary_language),
+                          highlight=False)
+                return True
             ranked = await parts.section.ranked(day)
-        if save:
-            out.print(await parts.writer.save(save, settings.summary_language), highlight=False)
-        elif as_json:
+        if as_json:
             print(json.dumps([p.to_json() for p in ranked[:limit]], ensure_ascii=False, indent=2))
         else:
             _print(ranked[:limit], total=len(ranked))

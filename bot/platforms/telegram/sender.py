@@ -32,7 +32,7 @@ from bot.platforms.dialects.telegram_html import Buttons, escape, plain, summary
 
 log = logging.getLogger(__name__)
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-FEEDBACK = "fb:"  # callback data prefix of the buttons under an answer
+FEEDBACK = "fb:"  # callback data prefix of the bot's buttons (answers, digests)
 
 
 def keyboard(buttons: Buttons | None) -> InlineKeyboardMarkup | None:
