@@ -118,8 +118,11 @@ Buttons = list[list[tuple[str, str]]]  # rows of (label, callback data after the
 
 def keyed_pages(answer: Answer) -> list[tuple[str, Buttons | None]]:
     """The answer's pages, the last with its buttons when something was found."""
-    pages = answer_html(answer)
-    buttons = answer_buttons(answer) if answer.found else None
+    return _buttons_last(answer_html(answer), answer_buttons(answer) if answer.found else None)
+
+
+def _buttons_last(pages: list[str], buttons: Buttons | None) -> list[tuple[str, Buttons | None]]:
+    """Each page with no buttons but the last: buttons go under the whole message."""
     return [(page, buttons if i == len(pages) - 1 else None) for i, page in enumerate(pages)]
 
 
@@ -198,14 +201,12 @@ def digest_pages(digest: Digest, lang: Lang) -> list[tuple[str, Buttons | None]]
     blocks = [f"<b>{escape(phrase('arxiv_section', lang))}</b>"]
     for n, p in enumerate(digest.arxiv, 1):
         paper, near = p.submission, phrase("arxiv_near", lang, title=p.near)
-        link = f'<a href="{escape(paper.url)}">{escape(paper.title)}</a>'
+        link = TelegramDialect().link(paper.url, escape(paper.title))
         blocks.append(f"<b>{n}.</b> {link}\n{escape(p.summary)}\n<i>{escape(near)}</i>")
     save = phrase("arxiv_save", lang)
     buttons = [[(f"💾 {n}. {save}", f"save:{p.submission.arxiv_id}")]
                for n, p in enumerate(digest.arxiv, 1)]
-    section = split_html("\n\n".join(blocks))
-    return pages + [(page, buttons if i == len(section) - 1 else None)
-                    for i, page in enumerate(section)]
+    return pages + _buttons_last(split_html("\n\n".join(blocks)), buttons)
 
 
 def summary_lines(summary: Summary) -> str:
