@@ -20,7 +20,7 @@ from _jsquad import percentile
 
 from bot.app.compose import build_runtime
 from bot.app.settings import Settings
-from bot.core.evaluation import load_cases
+from bot.core.evaluation.retrieval import load_cases
 
 
 async def measure(settings: Settings, questions: list[tuple[str, tuple]]) -> dict[str, list[float]]:

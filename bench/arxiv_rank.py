@@ -22,8 +22,8 @@ from pathlib import Path
 
 from bot.app.compose import build_runtime
 from bot.app.settings import Settings
-from bot.core.arxiv import Submission
-from bot.core.arxiv_rank import Profile, Ranker, library
+from bot.core.arxiv.rank import Profile, Ranker, library
+from bot.core.arxiv.submissions import Submission
 from bot.index.similarity import DenseSimilarity, LexicalSimilarity
 
 UNRELATED = Path(__file__).resolve().parents[1] / "tests" / "data" / "arxiv_unrelated.jsonl"

@@ -23,7 +23,7 @@ from openai import AsyncOpenAI
 
 from bot.app.compose import build_runtime, make_chat_model
 from bot.app.settings import Settings
-from bot.core.evaluation import load_cases
+from bot.core.evaluation.retrieval import load_cases
 from bot.core.llm import ChatModel, Message
 
 

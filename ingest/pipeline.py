@@ -12,7 +12,7 @@ deleted, and files whose vectors are missing are re-indexed.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.catalog import build_catalog, identity_keys
@@ -20,12 +20,15 @@ from bot.core.models import Chunk
 from bot.core.notes import ChunkingOptions, ParsedNote, content_hash, parse_note
 from bot.core.reading import SkipFile, decode_note, read_bytes
 from bot.index.bm25 import BM25Index
+from bot.index.dense import VectorCache
 from bot.index.embedders import Embedder
 from bot.index.store import NotesStore
 from bot.index.tokenizer import JapaneseTokenizer
 from bot.index.vectors import ChromaVectors
 from ingest.progress import ProgressReporter
+from ingest.report import IngestReport, rebuild_reason
 from ingest.scan import relative_source, scan_notes
+from ingest.vectors import VectorWriter
 
 _WRITE_BATCH_CHUNKS = 128  # a commit (and progress step) every 2 embedding batches
 
@@ -42,23 +45,6 @@ class VectorIndexBroken(RuntimeError):
 
 
 @dataclass(slots=True)
-class IngestReport:
-    indexed: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    warnings: list[tuple[str, str]] = field(default_factory=list)
-    chunks: int = 0
-    rebuilt: bool = False
-    repaired: int = 0
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return bool(self.indexed) or self.unchanged > 0
-
-
-@dataclass(slots=True)
 class _Pending:
     file: dict
     note: ParsedNote
@@ -70,6 +56,7 @@ class Ingestor:
         *,
         store: NotesStore,
         vectors: ChromaVectors,
+        cache: VectorCache,
         embedder: Embedder,
         tokenizer: JapaneseTokenizer,
         data_dir: Path,
@@ -81,6 +68,7 @@ class Ingestor:
     ) -> None:
         self._store = store
         self._vectors = vectors
+        self._writer = VectorWriter(vectors=vectors, cache=cache, embedder=embedder)
         self._embedder = embedder
         self._tokenizer = tokenizer
         self._data_dir = data_dir
@@ -96,7 +84,10 @@ class Ingestor:
     def run(self, notes_dir: Path, *, rebuild: bool = False) -> IngestReport:
         started = time.perf_counter()
         report = IngestReport()
-        if rebuild or self._store.get_meta("fingerprint") != self.fingerprint:
+        built_with = self._store.get_meta("fingerprint")
+        if rebuild or built_with != self.fingerprint:
+            report.rebuild_reason = rebuild_reason(rebuild, built_with, self.fingerprint)
+            self._progress.message(f"rebuilding the index: {report.rebuild_reason}")
             self._reset()
             report.rebuilt = True
         elif problem := self._vectors.probe():
@@ -113,6 +104,8 @@ class Ingestor:
         try:
             seen = self._index_files(notes_dir, files, report)
             self._remove_missing(seen, report)
+            if report.indexed or report.removed or report.repaired:
+                self._writer.prune(self._store)
             self._refresh_bm25()
             self._record_papers()
         finally:
@@ -124,6 +117,7 @@ class Ingestor:
 
     def _reset(self) -> None:
         self._vectors.reset()
+        self._writer.reset()
         self._store.clear()
         self._store.set_meta("fingerprint", self.fingerprint)
 
@@ -197,7 +191,7 @@ class Ingestor:
             return
         chunks: list[Chunk] = [c for p in pending for c in p.note.chunks]
         tokens = [self._tokenizer.tokenize(chunk.text) for chunk in chunks]
-        self._vectors.add(chunks, self._embedder.embed_documents([c.text for c in chunks]))
+        self._writer.add(chunks)
         new_ids = {chunk.id for chunk in chunks}
         stale = [
             cid

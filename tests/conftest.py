@@ -24,9 +24,9 @@ def shared_note(shared: Path, prefix: str) -> Path:
 
 @pytest.fixture(scope="session")
 def embedder():
-    from bot.index.embedders import PACKAGED_MODEL, LocalEmbedder
+    from bot.index.embedders import E5Embedder
 
-    return LocalEmbedder(PACKAGED_MODEL, batch_size=64)
+    return E5Embedder()
 
 
 @pytest.fixture(scope="session")

@@ -13,8 +13,8 @@ from bot.core.llm import ChatModel
 from bot.index.bm25 import BM25Index
 from bot.index.embedders import Embedder
 from bot.index.search import Searcher
-from ingest.pipeline import IngestReport
 from ingest.progress import PlainProgress
+from ingest.report import IngestReport
 
 
 def settings_for(notes: Path, data: Path, **overrides: object) -> Settings:
@@ -60,7 +60,7 @@ def index_counts(settings: Settings, embedder: Embedder) -> dict[str, object]:
         ids = set(index.store.chunk_ids())
         return {
             "sqlite": len(ids),
-            "chroma": index.vectors.count(),
+            "chroma": len(index.vectors.all_ids()),  # passages with sentence vectors
             "bm25": len(bm25.ids) if bm25 else 0,
             "chroma_ids_match": index.vectors.all_ids() == ids,
             "bm25_ids_match": bm25 is not None and set(bm25.ids) == ids,

@@ -10,8 +10,8 @@ from bot.app.compose import Runtime
 from bot.app.settings import Settings
 from bot.arxiv.cache import ListingCache
 from bot.arxiv.client import ArxivClient
-from bot.core.arxiv_notes import PaperWriter
-from bot.core.arxiv_rank import Ranker
+from bot.core.arxiv.notes import PaperWriter
+from bot.core.arxiv.rank import Ranker
 from bot.core.prompts import PromptBook
 from bot.digest.arxiv import ArxivSection, NoteWriter
 from bot.index.similarity import DenseSimilarity, LexicalSimilarity

@@ -13,8 +13,9 @@ import chromadb
 import httpx
 from chromadb.config import Settings as ChromaSettings
 
+from bot.app.embedding import make_embedder
 from bot.app.settings import HOSTED_OPENAI, Settings
-from bot.core.answering import Answerer, AnswerPolicy
+from bot.core.answering.answerer import Answerer, AnswerPolicy
 from bot.core.assistant import Assistant
 from bot.core.digest import DigestMaker
 from bot.core.llm import ChatModel
@@ -22,7 +23,8 @@ from bot.core.notes import ChunkingOptions
 from bot.core.prompts import PromptBook
 from bot.core.summaries import Summarizer
 from bot.index.bm25 import BM25Loader
-from bot.index.embedders import Embedder, LocalEmbedder, OpenAIEmbedder
+from bot.index.dense import Closeness, VectorCache, embedder_of
+from bot.index.embedders import Embedder
 from bot.index.reader import IndexReader
 from bot.index.rerankers import CrossEncoderReranker, Reranker, VLLMReranker
 from bot.index.search import DenseWeights, Searcher
@@ -43,33 +45,20 @@ class Index:
     vectors: ChromaVectors
     embedder: Embedder
     tokenizer: JapaneseTokenizer
+    cache: VectorCache
 
     def close(self) -> None:
+        self.cache.close()
         self.store.close()
 
-
-def make_embedder(settings: Settings) -> Embedder:
-    if settings.embed_backend == "openai":
-        from openai import OpenAI
-
-        key = settings.embed_api_key.get_secret_value() if settings.embed_api_key else "none"
-        client = OpenAI(
-            base_url=settings.embed_base_url,
-            api_key=key,
-            timeout=settings.embed_timeout,
-            max_retries=0,  # retries are ours (tenacity)
+    def closeness(self) -> Closeness:
+        """Question-to-text similarity, only while the index was built by this embedder."""
+        store, embedder = self.store, self.embedder
+        return Closeness(
+            embedder=embedder,
+            cache=self.cache,
+            usable=lambda: embedder_of(store.get_meta("fingerprint")) == embedder.name,
         )
-        return OpenAIEmbedder(
-            client=client,
-            model=settings.embed_model,
-            batch_size=settings.embed_batch_size,
-            multilingual=settings.embed_multilingual,
-        )
-    return LocalEmbedder(
-        settings.embed_model,
-        batch_size=settings.embed_batch_size,
-        multilingual=settings.embed_multilingual,
-    )
 
 
 def connect_chroma(
@@ -95,11 +84,13 @@ def open_index(settings: Settings) -> Index:
         port=settings.chroma_port,
         timeout=settings.chroma_timeout,
     )
+    path = settings.data_dir / "notes.sqlite3"
     return Index(
-        store=NotesStore(settings.data_dir / "notes.sqlite3"),
+        store=NotesStore(path),
         vectors=ChromaVectors(client=client, collection=settings.chroma_collection),
         embedder=make_embedder(settings),
         tokenizer=JapaneseTokenizer(),
+        cache=VectorCache(path),
     )
 
 
@@ -111,6 +102,7 @@ def make_ingestor(settings: Settings, index: Index, progress: ProgressReporter) 
     return Ingestor(
         store=index.store,
         vectors=index.vectors,
+        cache=index.cache,
         embedder=index.embedder,
         tokenizer=index.tokenizer,
         data_dir=settings.data_dir,
@@ -137,7 +129,7 @@ def make_searcher(settings: Settings, index: Index) -> Searcher:
         store=index.store,
         bm25=BM25Loader(settings.data_dir),
         vectors=index.vectors,
-        embedder=index.embedder,
+        closeness=index.closeness(),
         tokenizer=index.tokenizer,
         dense=DenseWeights(ja=settings.dense_weight_ja, en=settings.dense_weight_en),
         reranker=make_reranker(settings),

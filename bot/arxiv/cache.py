@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.arxiv.client import ArxivClient
-from bot.core.arxiv import Submission
+from bot.core.arxiv.submissions import Submission
 
 log = logging.getLogger(__name__)
 _UNSAFE = re.compile(r"[^A-Za-z0-9.+-]")

@@ -21,7 +21,7 @@ import feedparser  # type: ignore[import-untyped]
 import httpx
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
 
-from bot.core.arxiv import Submission
+from bot.core.arxiv.submissions import Submission
 
 log = logging.getLogger(__name__)
 

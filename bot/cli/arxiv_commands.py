@@ -17,7 +17,7 @@ from bot.app.settings import Settings
 from bot.arxiv.cache import todays_listing
 from bot.arxiv.client import ArxivError
 from bot.cli.common import DataOpt, JsonOpt, NotesOpt, err, load_settings, out, require_index
-from bot.core.arxiv import Proposal
+from bot.core.arxiv.submissions import Proposal
 
 
 def register(app: typer.Typer) -> None:

@@ -10,7 +10,7 @@ from rich.markdown import Markdown
 from bot.cli.common import err, out
 from bot.core.answers import Answer, Delta, Done, Restart, Summary, Turn
 from bot.core.assistant import Assistant
-from bot.core.evaluation import EvalReport
+from bot.core.evaluation.retrieval import EvalReport
 
 
 async def stream_answer(assistant: Assistant, question: str, history: Sequence[Turn]) -> Answer:

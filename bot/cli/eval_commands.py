@@ -13,9 +13,9 @@ from bot.app.compose import Runtime
 from bot.cli.answer_commands import run_in_loop, runtime_for
 from bot.cli.common import DataOpt, JsonOpt, err, out
 from bot.cli.console import print_eval
-from bot.core.answer_eval import AnswerReport, judge, select, states
 from bot.core.answers import Answer
-from bot.core.evaluation import EvalCase, EvalFileError, evaluate, load_cases
+from bot.core.evaluation.answers import AnswerReport, judge, select, states
+from bot.core.evaluation.retrieval import EvalCase, EvalFileError, evaluate, load_cases
 from bot.core.models import Chunk, Hit
 
 

@@ -13,8 +13,9 @@ from bot.app.compose import IndexBusy, make_ingestor, make_searcher, open_index,
 from bot.cli.common import DataOpt, JsonOpt, NotesOpt, err, load_settings, out, require_index
 from bot.core.catalog import build_catalog, paper_to_json
 from bot.core.models import Hit
-from ingest.pipeline import IngestReport, VectorIndexBroken
+from ingest.pipeline import VectorIndexBroken
 from ingest.progress import make_progress
+from ingest.report import IngestReport
 
 
 def register(app: typer.Typer) -> None:

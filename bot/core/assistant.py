@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Collection, Sequence
 from dataclasses import dataclass
 
-from bot.core.answering import Answerer
+from bot.core.answering.answerer import Answerer
 from bot.core.answers import Answer, AnswerEvent, Lang, Summary, Turn
 from bot.core.digest import Digest, DigestMaker
 from bot.core.models import Hit

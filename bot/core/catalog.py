@@ -27,12 +27,26 @@ def build_catalog(
         _merge(paper, mention)
         for key in _keys(mention):
             by_key.setdefault(key, paper)
+    _unique_nicknames(papers)
     for paper in papers:
         paper.key = _stable_key(paper)
         if first_seen:
             seen = [first_seen[k] for k in identity_keys(paper) if k in first_seen]
             paper.first_seen = min(seen, default=None)
     return sorted(papers, key=lambda p: p.title.lower())
+
+
+def _unique_nicknames(papers: list[Paper]) -> None:
+    """A name two papers claim, or another paper's title, names neither."""
+    claims: dict[str, int] = {}
+    for paper in papers:
+        for key in {title_key(n) for n in paper.nicknames}:
+            claims[key] = claims.get(key, 0) + 1
+    titles = {title_key(a) for paper in papers for a in [paper.title, *paper.aliases]}
+    for paper in papers:
+        paper.nicknames = [
+            n for n in paper.nicknames if claims[title_key(n)] == 1 and title_key(n) not in titles
+        ]
 
 
 def identity_keys(paper: Paper) -> set[str]:
@@ -82,6 +96,7 @@ def _merge(paper: Paper, mention: PaperMention) -> None:
     paper.tweet = paper.tweet or mention.tweet
     paper.summary = paper.summary or mention.summary
     paper.tags.extend(tag for tag in mention.tags if tag not in paper.tags)
+    paper.nicknames.extend(n for n in mention.nicknames if n not in paper.nicknames)
     if mention.ref not in paper.sources:
         paper.sources.append(mention.ref)
     if mention.title not in paper.aliases:
@@ -104,6 +119,7 @@ def paper_to_json(paper: Paper) -> dict[str, object]:
         "year": paper.year,
         "authors": paper.authors,
         "tags": paper.tags,
+        "nicknames": paper.nicknames,
         "tweet": paper.tweet,
         "summary": paper.summary,
         "first_seen": paper.first_seen,

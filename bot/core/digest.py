@@ -11,7 +11,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from bot.core.answers import Summary
-from bot.core.arxiv import Proposal
+from bot.core.arxiv.submissions import Proposal
 from bot.core.models import Paper
 from bot.core.retrieval import NotesIndex
 from bot.core.summaries import Summarizer

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from bot.core.refusal import coined
+from bot.core.answering.refusal import coined
 
 _CITATION = re.compile(r"\[\d+\]")
 _TERM = re.compile(

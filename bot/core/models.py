@@ -29,6 +29,7 @@ class PaperMention:
     tags: list[str] = field(default_factory=list)
     tweet: str | None = None
     summary: str | None = None
+    nicknames: list[str] = field(default_factory=list)  # see bot.core.nicknames
 
 
 @dataclass(slots=True)
@@ -46,6 +47,7 @@ class Paper:
     summary: str | None = None
     sources: list[SourceRef] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)  # every title the notes use for it
+    nicknames: list[str] = field(default_factory=list)  # other names: "Chinchilla", "MCD"
     first_seen: str | None = None  # ISO time it first entered the index
 
     @property
@@ -67,8 +69,13 @@ class Chunk:
     url: str | None = None
 
     @property
+    def header(self) -> str:
+        """Where the passage sits: its paper and heading path."""
+        return " > ".join(part for part in (self.paper, self.heading) if part)
+
+    @property
     def text(self) -> str:
-        header = " > ".join(part for part in (self.paper, self.heading) if part)
+        header = self.header
         return f"{header}\n{self.body}" if header else self.body
 
 

@@ -17,7 +17,7 @@ class ChunkingOptions:
     min_chars: int = 120
 
     def fingerprint(self) -> str:
-        return f"chunker-v1:{self.max_chars}:{self.min_chars}"
+        return f"notes-v2:{self.max_chars}:{self.min_chars}"  # v2: mentions carry nicknames
 
 
 @dataclass(slots=True)

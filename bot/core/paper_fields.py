@@ -79,3 +79,16 @@ def tweet_text(section: str) -> str:
         if not _NOT_TWEET.match(line) and line.strip():
             kept.append(line.strip())
     return "\n".join(kept)
+
+
+def column_of(
+    header: list[str], pattern: re.Pattern[str], exclude: re.Pattern[str] | None = None
+) -> int | None:
+    for index, cell in enumerate(header):
+        if pattern.search(cell) and not (exclude and exclude.search(cell)):
+            return index
+    return None
+
+
+def cell_of(cells: list[str], index: int | None) -> str:
+    return cells[index] if index is not None and index < len(cells) else ""

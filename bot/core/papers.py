@@ -12,8 +12,11 @@ import re
 from dataclasses import dataclass
 
 from bot.core.models import PaperMention, SourceRef
+from bot.core.nicknames import nicknames, venue_nicknames
 from bot.core.paper_fields import (
+    cell_of,
     clean_title,
+    column_of,
     parse_entry_line,
     parse_venue_year,
     tweet_text,
@@ -64,6 +67,9 @@ def extract_papers(
     _tables(source, lines, blocks, paths, found)
     _headings_and_items(source, lines, blocks, paths, found)
     _entries(source, lines, blocks, found)
+    for mention, span in zip(found.mentions, found.spans, strict=True):  # appended in pairs
+        own = nicknames(mention.title, "\n".join(lines[span.start : span.end]))
+        mention.nicknames += [n for n in own if n not in mention.nicknames]
     found.spans.sort(key=lambda span: (span.start, -span.end))
     return found
 
@@ -144,11 +150,11 @@ def _tables(
         if len(rows) < 2:
             continue
         header = rows[0]
-        title_col = _column(header, _TITLE_COL, exclude=_SUMMARY_COL)
+        title_col = column_of(header, _TITLE_COL, exclude=_SUMMARY_COL)
         if title_col is None:
             continue
-        venue_col = _column(header, _VENUE_COL, exclude=_TITLE_COL)
-        summary_col = _column(header, _SUMMARY_COL)
+        venue_col = column_of(header, _VENUE_COL, exclude=_TITLE_COL)
+        summary_col = column_of(header, _SUMMARY_COL)
         heading = " > ".join(paths[i])
         for offset, line in enumerate(lines[block.start : block.end]):
             line_rows = table_rows([line])
@@ -158,27 +164,15 @@ def _tables(
             title, authors = clean_title(cells[title_col], with_authors=True)
             if not title or title.startswith("…") or not re.search(r"[A-Za-z]", title):
                 continue
-            venue, year = parse_venue_year(_cell(cells, venue_col))
+            venue, year = parse_venue_year(cell_of(cells, venue_col))
             line_no = block.start + offset
             ref = SourceRef(source, heading, line_no + 1)
-            summary = strip_emphasis(_cell(cells, summary_col)) or None
+            summary = strip_emphasis(cell_of(cells, summary_col)) or None
             found.mentions.append(
-                PaperMention(title, ref, venue=venue, year=year, authors=authors, summary=summary)
+                PaperMention(title, ref, venue=venue, year=year, authors=authors, summary=summary,
+                             nicknames=venue_nicknames(cell_of(cells, venue_col)))
             )
             found.spans.append(PaperSpan(line_no, line_no + 1, title))
-
-
-def _column(
-    header: list[str], pattern: re.Pattern[str], exclude: re.Pattern[str] | None = None
-) -> int | None:
-    for index, cell in enumerate(header):
-        if pattern.search(cell) and not (exclude and exclude.search(cell)):
-            return index
-    return None
-
-
-def _cell(cells: list[str], index: int | None) -> str:
-    return cells[index] if index is not None and index < len(cells) else ""
 
 
 def _headings_and_items(

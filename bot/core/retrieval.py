@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Protocol
 
+from bot.core.answering.sections import RoleModel
 from bot.core.models import Chunk, Hit, Paper
-from bot.core.sections import RoleModel
 
 _RRF_K = 60  # the usual reciprocal-rank constant: rank matters, the list's raw scale does not
 
@@ -28,7 +28,7 @@ class NotesIndex(Protocol):
     async def note_passages(self, source: str) -> list[tuple[Chunk, list[str]]]: ...
 
     async def glossary(self) -> dict[str, str]:
-        """English term → Japanese term, as the notes pair them (see bot.core.glossary)."""
+        """English term → Japanese term, as the notes pair them (bot.core.answering.glossary)."""
         ...
 
     async def note_titles(self) -> dict[str, str]:
@@ -40,7 +40,12 @@ class NotesIndex(Protocol):
         ...
 
     async def role_model(self) -> RoleModel:
-        """Which words each section role uses (see bot.core.sections)."""
+        """Which words each section role uses (see bot.core.answering.sections)."""
+        ...
+
+    async def closeness(self, question: str, texts: Sequence[str]) -> list[float]:
+        """Cosine similarity of the question to each text (passages, section titles,
+        sentences) in the embedder's space; [] when the index has no usable vectors."""
         ...
 
 

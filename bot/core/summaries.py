@@ -64,7 +64,7 @@ def nearest_papers(query: str, papers: Sequence[Paper], n: int = 3) -> list[Pape
 
 def _names(paper: Paper) -> list[str]:
     names = [paper.title, *paper.aliases]
-    return names + [name.split(":", 1)[0] for name in names if ":" in name]
+    return names + [name.split(":", 1)[0] for name in names if ":" in name] + paper.nicknames
 
 
 def _is_run(key: str, name: str) -> bool:

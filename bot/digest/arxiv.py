@@ -17,9 +17,9 @@ from pathlib import Path
 from bot.arxiv.cache import ListingCache, todays_listing
 from bot.arxiv.client import ArxivClient, ArxivError
 from bot.core.answers import Lang
-from bot.core.arxiv import Proposal
-from bot.core.arxiv_notes import PaperWriter, note_name, note_text, voice
-from bot.core.arxiv_rank import Ranker, library
+from bot.core.arxiv.notes import PaperWriter, note_name, note_text, voice
+from bot.core.arxiv.rank import Ranker, library
+from bot.core.arxiv.submissions import Proposal
 from bot.core.phrases import phrase
 from bot.core.retrieval import NotesIndex
 

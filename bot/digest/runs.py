@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.core.arxiv import Proposal
+from bot.core.arxiv.submissions import Proposal
 from bot.core.assistant import Assistant
 from bot.core.digest import Digest
 from bot.digest.log import DigestLog

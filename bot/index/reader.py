@@ -11,10 +11,10 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Generic, TypeVar
 
+from bot.core.answering.glossary import mine_pairs
+from bot.core.answering.sections import RoleModel, count_roles
 from bot.core.catalog import build_catalog
-from bot.core.glossary import mine_pairs
 from bot.core.models import Chunk, Hit, Paper
-from bot.core.sections import RoleModel, count_roles
 from bot.index.search import Searcher
 from bot.index.store import NotesStore
 
@@ -78,6 +78,9 @@ class IndexReader:
 
     async def role_model(self) -> RoleModel:
         return await self._run(self._role_model)
+
+    async def closeness(self, question: str, texts: Sequence[str]) -> list[float]:
+        return await self._run(self._searcher.closeness.scores, question, list(texts))
 
     async def chunk_count(self) -> int:
         return await self._run(self._store.count_chunks)

@@ -6,11 +6,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from bot.core.answering.relevance import coverage, idf
 from bot.core.fusion import FusionWeights, boost, dedupe, dense_weight_for, fuse
 from bot.core.models import Chunk, Hit
-from bot.core.relevance import coverage, idf
 from bot.index.bm25 import BM25Index
-from bot.index.embedders import Embedder
+from bot.index.dense import Closeness
 from bot.index.rerankers import Reranker
 from bot.index.store import NotesStore
 from bot.index.tokenizer import JapaneseTokenizer
@@ -34,7 +34,7 @@ class Searcher:
         store: NotesStore,
         bm25: Callable[[], BM25Index | None],
         vectors: ChromaVectors,
-        embedder: Embedder,
+        closeness: Closeness,
         tokenizer: JapaneseTokenizer,
         dense: DenseWeights = DenseWeights(),
         boosts: FusionWeights = FusionWeights(),  # noqa: B008
@@ -43,7 +43,7 @@ class Searcher:
         self._store = store
         self._bm25 = bm25
         self._vectors = vectors
-        self._embedder = embedder
+        self.closeness = closeness
         self._tokenizer = tokenizer
         self._dense = dense
         self._boosts = boosts
@@ -58,7 +58,7 @@ class Searcher:
         tokens = self._tokenizer.tokenize(query)
         lexical = bm25.search(tokens, n) if bm25 else []
         dense_weight = dense_weight_for(
-            query, multilingual=self._embedder.multilingual, ja=self._dense.ja, en=self._dense.en
+            query, multilingual=self.closeness.multilingual, ja=self._dense.ja, en=self._dense.en
         )
         dense = []
         if dense_weight > 0 or not lexical:
@@ -106,9 +106,12 @@ class Searcher:
         return [(head[i][0], scores[i]) for i in order][:k]
 
     def _vector_hits(self, query: str, n: int) -> list[tuple[str, float]]:
-        """Vector hits; if the embedder or Chroma fails, BM25 alone still answers."""
+        """Vector hits; if the embedder or Chroma fails, BM25 alone still answers. An index
+        built by another embedder has vectors of another space: none are compared."""
+        if not self.closeness.usable:
+            return []
         try:
-            return self._vectors.query(self._embedder.embed_query(query), n)
+            return self._vectors.query(self.closeness.query_vector(query), n)
         except Exception as exc:
             log.warning("dense retrieval failed, using BM25 only: %s", exc.__class__.__name__)
             return []

@@ -36,7 +36,11 @@ def _singular(word: str) -> str:
 
 
 class DenseSimilarity:
-    """Cosine similarity of the embedder's vectors (negative ones count as 0)."""
+    """Cosine similarity of the embedder's vectors, stretched to [0, 1] over the matrix.
+
+    Models differ in how much of the cosine range they use (e5 puts nearly every pair between
+    0.7 and 0.9, MiniLM spreads them over 0 to 0.7): stretched, the dense scores weigh as much
+    as the lexical ones they are fused with, whatever the model."""
 
     def __init__(self, embedder: Embedder) -> None:
         self._embedder = embedder
@@ -46,7 +50,9 @@ class DenseSimilarity:
             return [[] for _ in queries]
         q = _unit(np.asarray(self._embedder.embed_documents(list(queries)), dtype=np.float32))
         d = _unit(np.asarray(self._embedder.embed_documents(list(docs)), dtype=np.float32))
-        return np.clip(q @ d.T, 0.0, 1.0).tolist()  # type: ignore[no-any-return]
+        cosines = np.clip(q @ d.T, 0.0, 1.0)
+        low, high = float(cosines.min()), float(cosines.max())
+        return ((cosines - low) / (high - low) if high > low else cosines).tolist()  # type: ignore[no-any-return]
 
 
 class LexicalSimilarity:

@@ -8,10 +8,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from bot.core.models import Chunk, PaperMention, SourceRef
@@ -141,8 +141,15 @@ class NotesStore:
     def _bump(self) -> None:
         self.set_meta("generation", str(self.generation + 1))
 
-    def _transaction(self) -> _Transaction:
-        return _Transaction(self._db)
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
     # --- read side ---
     def tokens_in_order(self) -> tuple[list[str], list[list[str]]]:
@@ -232,19 +239,3 @@ class NotesStore:
 
     def source_of_chunks(self, ids: Iterable[str]) -> set[str]:
         return {chunk.source for chunk in self.chunks_by_id(list(ids)).values()}
-
-
-class _Transaction:
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self._db = db
-
-    def __enter__(self) -> None:
-        self._db.execute("BEGIN IMMEDIATE")
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")

@@ -1,21 +1,46 @@
-"""Dense vectors in Chroma, written and queried through llama-index's ChromaVectorStore."""
+"""Sentence vectors in Chroma, written through llama-index's ChromaVectorStore.
+
+Each passage is stored as its sentences (measured on the dev questions: a passage's closest
+sentence, with its heading, finds it as well as one vector of the whole passage, and the same
+vectors then choose the sentence to quote). A kNN over sentences is grouped by passage.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from bot.core.models import Chunk
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
-    from chromadb.api.types import PyEmbedding
+    from chromadb.api.types import PyEmbedding, Where
     from llama_index.core.schema import BaseNode
     from llama_index.vector_stores.chroma import ChromaVectorStore
 
 log = logging.getLogger(__name__)
 _GET_PAGE = 5_000
+_FANOUT = 4  # sentences fetched per passage wanted: a passage's sentences crowd its neighbours
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One stored vector: sentence ``ordinal`` of ``chunk``."""
+
+    chunk: Chunk
+    ordinal: int
+    text: str
+    vector: Sequence[float]
+
+    @property
+    def id(self) -> str:
+        return f"{self.chunk.id}#{self.ordinal}"
+
+
+def chunk_of(entry_id: str) -> str:
+    return entry_id.rsplit("#", 1)[0]
 
 
 class ChromaVectors:
@@ -42,53 +67,57 @@ class ChromaVectors:
             self._llama = ChromaVectorStore(chroma_collection=self._collection)
         return self._llama
 
-    def add(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
+    def add(self, entries: Sequence[Entry]) -> None:
         from llama_index.core.schema import TextNode
 
         nodes: list[BaseNode] = [
             TextNode(
-                id_=chunk.id,
-                text=chunk.text,
-                embedding=list(vector),
+                id_=entry.id,
+                text=entry.text,
+                embedding=list(entry.vector),
                 metadata={
-                    "source": chunk.source,
-                    "heading": chunk.heading,
-                    "paper": chunk.paper or "",
-                    "url": chunk.url or "",
-                    "line_start": chunk.line_start,
-                    "line_end": chunk.line_end,
+                    "chunk": entry.chunk.id,
+                    "source": entry.chunk.source,
+                    "heading": entry.chunk.heading,
+                    "paper": entry.chunk.paper or "",
+                    "url": entry.chunk.url or "",
+                    "line_start": entry.chunk.line_start,
+                    "line_end": entry.chunk.line_end,
                 },
             )
-            for chunk, vector in zip(chunks, vectors, strict=True)
+            for entry in entries
         ]
         for start in range(0, len(nodes), self.max_batch):
             self._writer().add(nodes[start : start + self.max_batch])
 
-    def delete(self, ids: Sequence[str]) -> None:
-        for start in range(0, len(ids), self.max_batch):
-            self._writer().delete_nodes(node_ids=list(ids[start : start + self.max_batch]))
+    def delete(self, chunk_ids: Sequence[str]) -> None:
+        """Every sentence vector of these passages."""
+        for start in range(0, len(chunk_ids), self.max_batch):
+            batch = list(chunk_ids[start : start + self.max_batch])
+            self._collection.delete(where=cast("Where", {"chunk": {"$in": batch}}))
 
     def query(self, vector: Sequence[float], n: int) -> list[tuple[str, float]]:
-        """Top ``n`` (chunk id, cosine similarity); read straight from the collection (hot path)."""
+        """The ``n`` closest passages (chunk id, cosine of their closest sentence)."""
         if n <= 0 or self.count() == 0:
             return []
         queries: list[PyEmbedding] = [list(vector)]
         result = self._collection.query(
-            query_embeddings=queries, n_results=n, include=["distances"]
+            query_embeddings=queries, n_results=n * _FANOUT, include=["distances"]
         )
         distances = result["distances"]
         assert distances is not None  # included above
-        return [
-            (chunk_id, 1.0 - float(distance))
-            for chunk_id, distance in zip(result["ids"][0], distances[0], strict=True)
-        ]
+        best: dict[str, float] = {}
+        for entry_id, distance in zip(result["ids"][0], distances[0], strict=True):
+            best.setdefault(chunk_of(entry_id), 1.0 - float(distance))  # nearest first
+        return list(best.items())[:n]
 
     def all_ids(self) -> set[str]:
+        """The passages that have vectors."""
         ids: set[str] = set()
         offset = 0
         while True:
             page = self._collection.get(include=[], limit=_GET_PAGE, offset=offset)["ids"]
-            ids.update(page)
+            ids.update(chunk_of(entry_id) for entry_id in page)
             if len(page) < _GET_PAGE:
                 return ids
             offset += _GET_PAGE
@@ -104,11 +133,11 @@ class ChromaVectors:
             stored = self._collection.get(limit=1, include=["embeddings"])
             embeddings = stored["embeddings"]
             assert embeddings is not None  # included above
-            vector = list(embeddings[0])
-            found = self.query(vector, 1)
+            found = self.query(list(embeddings[0]), 1)
         except Exception as exc:
             return f"{exc.__class__.__name__}: {str(exc)[-160:]}"
-        if not found or found[0][0] != stored["ids"][0]:
+        # The same sentence in two passages has one vector: it must find itself, or its twin.
+        if not found or found[0][1] < 0.99:
             return "a stored vector does not find itself"
         return None
 

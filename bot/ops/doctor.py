@@ -84,10 +84,11 @@ def _chroma(index: Index, rows: int) -> Check:
     if problem:
         return Check("chroma", "fail", f"cannot search its index ({problem}); the chroma #7090 "
                      "symptom: run `notesbot ingest --rebuild`")
+    covered = len(index.vectors.all_ids())
+    if covered != rows:
+        return Check("chroma", "fail", f"vectors for {covered} of {rows} chunks: `notesbot ingest`")
     count = index.vectors.count()
-    if count != rows:
-        return Check("chroma", "fail", f"{count} vectors for {rows} chunks: `notesbot ingest`")
-    return Check("chroma", "ok", f"{count} vectors; a stored vector finds itself")
+    return Check("chroma", "ok", f"{count} sentence vectors of {rows} chunks; one finds itself")
 
 
 async def embedder_check(index: Index) -> Check:

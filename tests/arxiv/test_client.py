@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from bot.arxiv import ArxivClient, ArxivError, ListingCache, todays_listing
-from bot.core.arxiv import Submission
+from bot.core.arxiv.submissions import Submission
 from tests.fakes.arxiv_fake import FakeArxiv, FakeEntry, Fault
 
 NEWEST = datetime(2025, 3, 12, 18, 0, tzinfo=UTC)

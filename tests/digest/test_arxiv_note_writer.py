@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.app.settings import REPO_PROMPTS
 from bot.arxiv.cache import ListingCache
-from bot.core.arxiv import Submission
-from bot.core.arxiv_notes import PaperWriter
+from bot.core.arxiv.notes import PaperWriter
+from bot.core.arxiv.submissions import Submission
 from bot.core.phrases import phrase
 from bot.core.prompts import PromptBook
 from bot.digest.arxiv import NoteWriter

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.core.answers import Answer, Lang, Summary
-from bot.core.arxiv import Proposal
+from bot.core.arxiv.submissions import Proposal
 from bot.core.digest import Digest
 from bot.core.models import Hit
 from bot.core.phrases import SUGGESTED_PROMPTS, phrase

@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.core.answers import Lang
-from bot.core.arxiv import PaperSaver
+from bot.core.arxiv.submissions import PaperSaver
 from bot.core.assistant import Assistant
 from bot.core.phrases import phrase
 from bot.core.text import language_of

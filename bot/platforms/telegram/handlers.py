@@ -14,7 +14,7 @@ from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.core.answers import Answer, Lang
-from bot.core.arxiv import PaperSaver
+from bot.core.arxiv.submissions import PaperSaver
 from bot.core.assistant import Assistant
 from bot.core.phrases import phrase
 from bot.core.text import language_of

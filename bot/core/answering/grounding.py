@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.core.glossary import GENERAL
+from bot.core.answering.glossary import GENERAL
 from bot.core.models import Chunk
 from bot.core.text import is_japanese, sentences
 

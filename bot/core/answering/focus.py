@@ -36,9 +36,9 @@ def spaced_key(text: str) -> str:
 
 
 def paper_names(paper: Paper) -> set[str]:
-    """Keys of every name the notes use for the paper: titles and their short names."""
+    """Keys of every name the notes use for the paper: titles, their short names, nicknames."""
     names = {paper.title, *paper.aliases}
-    names |= {name.split(":", 1)[0] for name in names if ":" in name}
+    names |= {name.split(":", 1)[0] for name in names if ":" in name} | set(paper.nicknames)
     keys = {title_key(name) for name in names}
     return {key for key in keys if len(key) >= _MIN_KEY or (len(key) >= 3 and key.isalpha())}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.grounding import check_grounding
+from bot.core.answering.grounding import check_grounding
 from bot.core.models import Chunk
 
 PASSAGE = Chunk(

@@ -11,9 +11,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.core.answers import Lang
 from bot.core.models import Chunk
-from bot.core.phrases import phrase
 from bot.core.shorten import shorten
 from bot.core.structure import table_rows
 from bot.core.text import sentences, strip_emphasis
@@ -37,58 +35,36 @@ _HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 _LINK_ONLY = re.compile(r"^\s*(?:\[[^\]]*\]\([^)]*\)\s*)+$|^\s*<?https?://\S+>?\s*$")
 _DIGIT = re.compile(r"\d")
 _NAME = re.compile(r"[A-Za-z][a-z0-9]*[A-Z0-9-][A-Za-z0-9-]*|[A-Z]{2,}")  # Qwen2, GPT-4, RAG
+_WHOLE = 2_000  # characters of a passage without sentences embedded as one text
 _SHORT = 50  # a chosen sentence this short takes its next sentence along
 SPECIFIC_BONUS = 0.25
 MAX_UNITS = 3  # sentences quoted per passage (at most _EXCERPT_CHARS in all)
 UNIT_SHARE = 0.5  # a second sentence must score this share of the best one (dev half)
-
-
-def extractive_answer(
-    question: str,
-    passages: Sequence[Chunk],
-    *,
-    lang: Lang,
-    tokenize: Tokenize,
-    intro: str,
-    weights: Mapping[str, float] | None = None,
-    title: str | None = None,
-) -> tuple[str, list[Chunk]]:
-    """Markdown bullets, one per passage (best first), each citing its ``[n]``; and the cited.
-
-    ``title``: all passages are about this paper: it heads the answer, bullets name sections.
-    """
-    wanted = dict(weights) if weights else dict.fromkeys(tokenize(question), 1.0)
-    used = list(passages[:MAX_PASSAGES])
-    lines = [phrase(intro, lang)]
-    if title:
-        lines.append(f"**{title}**")
-    for n, chunk in enumerate(used, 1):
-        section = chunk.heading.split(" > ")[-1] if chunk.heading else ""
-        label = (section or chunk.source) if title else (chunk.paper or section or chunk.source)
-        sentence = best_sentence(chunk, wanted, tokenize, specific=True)
-        lines.append(f"- **{_short_label(label)}**: {sentence} [{n}]")
-    return "\n".join(lines), used
-
-
-def _short_label(label: str) -> str:
-    label = strip_emphasis(label)
-    return label if len(label) <= 60 else label[:59].rstrip() + "…"
+SENTENCE_DENSE = 0.0  # × a unit's closeness in meaning to the question, over the passage's least
 
 
 def best_sentence(
-    chunk: Chunk, wanted: Mapping[str, float], tokenize: Tokenize, *, specific: bool = False
+    chunk: Chunk,
+    wanted: Mapping[str, float],
+    tokenize: Tokenize,
+    *,
+    specific: bool = False,
+    closeness: Mapping[str, float] | None = None,
 ) -> str:
-    """The unit sharing the most (rarity-weighted) question words; facts first when asked."""
+    """The unit sharing the most (rarity-weighted) question words and closest in meaning to
+    the question (which words alone miss in another language); facts first when asked."""
     found = units_of(chunk.body)
     if not found:
-        return shorten(_clean(chunk.body), _EXCERPT_CHARS, keep_links=True)
+        return shorten(clean(chunk.body), _EXCERPT_CHARS, keep_links=True)
     units = [unit.text for unit in found]
     total = sum(wanted.values()) or 1.0
+    dense = _unit_closeness(found, chunk.body, closeness or {})
     scores = []
     for i, unit in enumerate(units):
         score = sum(wanted[t] for t in set(tokenize(found[i].words)) if t in wanted) / total
         if specific:
             score += SPECIFIC_BONUS * (bool(_DIGIT.search(unit)) + 0.5 * bool(_NAME.search(unit)))
+        score += SENTENCE_DENSE * dense[i]
         scores.append((score, -i))
     order = sorted(range(len(units)), key=lambda i: scores[i], reverse=True)
     best = order[0]
@@ -101,6 +77,32 @@ def best_sentence(
         if len(text) + 1 + len(units[i]) <= _EXCERPT_CHARS and units[i] not in text:
             text = f"{text} {units[i]}"
     return text
+
+
+def sentence_texts(body: str) -> list[str]:
+    """A passage's sentences as dense search stores them (each quotable unit is made of them)."""
+    return [s for line in readable_lines(body) for s in sentences(line) if len(s) > 3]
+
+
+def dense_texts(body: str) -> list[str]:
+    """What a passage is stored as for dense search: its sentences, or (code, a bare table)
+    the start of its own text."""
+    return sentence_texts(body) or [body[:_WHOLE]]
+
+
+def _unit_closeness(
+    units: Sequence[Unit], body: str, closeness: Mapping[str, float]
+) -> list[float]:
+    """Per unit, the closeness of its closest sentence, above the passage's least close one
+    (0 for all when nothing is known)."""
+    known = {s: closeness[s] for s in sentence_texts(body) if s in closeness}
+    if not known:
+        return [0.0] * len(units)
+    floor = min(known.values())
+    return [
+        max((c for s, c in known.items() if s in unit.words), default=floor) - floor
+        for unit in units
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,12 +193,12 @@ def _rolls(body: str) -> list[Unit]:
     table = [ln for ln in body.split("\n") if ln.lstrip().startswith("|")]
     rows = [r for r in table_rows(table) if r and not _DELIMITER_ROW.match("|".join(r))]
     if len(rows) >= 3:
-        header, entries = rows[0], [_clean(r[0]) for r in rows[1:] if r and _clean(r[0])]
+        header, entries = rows[0], [clean(r[0]) for r in rows[1:] if r and clean(r[0])]
         if len(entries) >= 2:
             return [Unit("、".join(entries), " ".join([*header, *entries]))]
     labels = re.findall(r"^\s*(?:[-*+]|\d+[.)])\s+\*\*([^*]+)\*\*", body, re.M)
     if len(labels) >= 3:
-        joined = "、".join(_clean(label).rstrip("：: ") for label in labels)
+        joined = "、".join(clean(label).rstrip("：: ") for label in labels)
         intro = body.split("\n", 1)[0]
         return [Unit(joined, f"{intro} {joined}")]
     return []
@@ -216,14 +218,14 @@ def readable_lines(body: str, *, keep_items: bool = False) -> list[str]:
         if line.lstrip().startswith("|"):
             is_header = i + 1 < len(lines) and _DELIMITER_ROW.match(lines[i + 1])
             if not is_header:
-                cells = [_clean(c) for row in table_rows([line]) for c in row]
+                cells = [clean(c) for row in table_rows([line]) for c in row]
                 readable.append(" / ".join(c for c in cells if c))
             continue
         item = " " * _depth(line) + "- " if keep_items and _ITEM.match(line) else ""
-        readable.append(item + _clean(_MARKERS.sub("", line)))
+        readable.append(item + clean(_MARKERS.sub("", line)))
     return [line for line in readable if line.strip("- ")]
 
 
-def _clean(text: str) -> str:
+def clean(text: str) -> str:
     """Emphasis and HTML tags gone ("M<sub>0</sub>" → "M0"); links stay links."""
     return strip_emphasis(_HTML_TAG.sub("", text))

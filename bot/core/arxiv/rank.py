@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.core.arxiv import Proposal, Submission
+from bot.core.arxiv.submissions import Proposal, Submission
 from bot.core.models import Chunk, Paper
 from bot.core.retrieval import NotesIndex
 from bot.core.text import title_key

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.answer_eval import judge, states
+from bot.core.answering.focus import named_papers
+from bot.core.answering.listing import is_list_question
+from bot.core.answering.refusal import names_in
+from bot.core.answering.sections import RoleModel, count_roles, role_of
+from bot.core.answering.sentences import answer_units, best_sentence
 from bot.core.answers import Answer, Citation, Turn
 from bot.core.dates import dates_in
-from bot.core.evaluation import EvalCase
-from bot.core.extractive import answer_units, best_sentence
-from bot.core.focus import named_papers
-from bot.core.listing import is_list_question
+from bot.core.evaluation.answers import judge, states
+from bot.core.evaluation.retrieval import EvalCase
 from bot.core.models import Chunk, Paper
 from bot.core.phrases import phrase
-from bot.core.refusal import names_in
-from bot.core.sections import RoleModel, count_roles, role_of
 from tests.support import runtime_for
 
 

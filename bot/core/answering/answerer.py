@@ -12,21 +12,21 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
+from bot.core.answering.citations import check_citations
+from bot.core.answering.context import has_text, numbered_context
+from bot.core.answering.evidence import Evidence, EvidenceFinder
+from bot.core.answering.grounding import Grounding, check_grounding
+from bot.core.answering.listing import is_list_question
+from bot.core.answering.lists import Lister
+from bot.core.answering.queries import history_messages, history_text, parse_rewrite, recent
+from bot.core.answering.quoting import Tokenize, extractive_answer
+from bot.core.answering.refusal import MIN_RELEVANCE, should_answer
 from bot.core.answers import Answer, AnswerEvent, Citation, Delta, Done, Lang, Restart, Turn
-from bot.core.citations import check_citations
-from bot.core.context import has_text, numbered_context
 from bot.core.errors import LLMError, LLMTimeout, LLMUnavailable
-from bot.core.evidence import Evidence, EvidenceFinder
-from bot.core.extractive import Tokenize, extractive_answer
-from bot.core.grounding import Grounding, check_grounding
-from bot.core.list_answers import Lister
-from bot.core.listing import is_list_question
 from bot.core.llm import ChatModel, Message
 from bot.core.models import Chunk
 from bot.core.phrases import phrase
 from bot.core.prompts import PromptBook
-from bot.core.queries import history_messages, history_text, parse_rewrite, recent
-from bot.core.refusal import MIN_RELEVANCE, should_answer
 from bot.core.retrieval import NotesIndex
 from bot.core.text import language_of
 
@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True, slots=True)
 class AnswerPolicy:
     passages: int = 6
-    min_relevance: float = MIN_RELEVANCE  # below it, "not found" (see bot.core.refusal)
+    min_relevance: float = MIN_RELEVANCE  # below it, "not found" (see bot.core.answering.refusal)
     budget: float = 30.0  # seconds until the model's first token, rewrite included
     answer_budget: float = 120.0  # seconds from the first token to the last
     history_turns: int = 6
@@ -202,6 +202,7 @@ class Answerer:
             intro=intro,
             weights=_asking_weights(evidence),
             title=evidence.title,
+            closeness=evidence.dense.sentence,
         )
         citations = tuple(Citation.of(n, chunk) for n, chunk in enumerate(used, 1))
         return Answer(evidence.question, text, citations, "extractive", lang, True, notes)

@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 
 from bot.core.answers import Lang
-from bot.core.arxiv import Submission
+from bot.core.arxiv.submissions import Submission
 from bot.core.errors import LLMError
 from bot.core.llm import ChatModel, Message
 from bot.core.phrases import phrase

@@ -10,9 +10,9 @@ import pytest
 
 from bot.app.compose import make_chat_model
 from bot.app.settings import REPO_PROMPTS
-from bot.core.arxiv import Submission
-from bot.core.arxiv_notes import PaperWriter, first_claim, note_name, note_text
-from bot.core.arxiv_rank import Profile, Ranker, library, profile
+from bot.core.arxiv.notes import PaperWriter, first_claim, note_name, note_text
+from bot.core.arxiv.rank import Profile, Ranker, library, profile
+from bot.core.arxiv.submissions import Submission
 from bot.core.catalog import build_catalog
 from bot.core.models import Paper
 from bot.core.notes import ChunkingOptions, parse_note
@@ -21,7 +21,7 @@ from bot.index.similarity import DenseSimilarity, LexicalSimilarity, words
 from tests.fakes.openai_fake import MODEL, Reply
 from tests.support import runtime_for
 
-UNRELATED = Path(__file__).parents[1] / "data" / "arxiv_unrelated.jsonl"
+UNRELATED = Path(__file__).parents[2] / "data" / "arxiv_unrelated.jsonl"
 ABSTRACT = (
     "Sentence embeddings matter for search. Prior work needs labels. We propose a contrastive "
     "method that uses dropout as noise and improves similarity scores by 4.2 points. "

@@ -15,9 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from bot.core.answers import Turn
-from bot.core.extractive import MAX_PASSAGES
-from bot.core.focus import (
+from bot.core.answering.focus import (
     Focus,
     agreed,
     established_paper,
@@ -26,12 +24,15 @@ from bot.core.focus import (
     session_focus,
     spaced_key,
 )
-from bot.core.glossary import gloss, gloss_japanese
+from bot.core.answering.glossary import gloss, gloss_japanese
+from bot.core.answering.passages import Dense, asking_words, asks_quantity, rank_passages
+from bot.core.answering.queries import is_follow_up, standalone
+from bot.core.answering.quoting import MAX_PASSAGES
+from bot.core.answering.refusal import name_forms, names_in, names_missing, unknown_names
+from bot.core.answering.relevance import idf
+from bot.core.answering.sentences import dense_texts
+from bot.core.answers import Turn
 from bot.core.models import Chunk, Hit, Paper
-from bot.core.passages import asking_words, asks_quantity, rank_passages
-from bot.core.queries import is_follow_up, standalone
-from bot.core.refusal import name_forms, names_in, names_missing, unknown_names
-from bot.core.relevance import idf
 from bot.core.retrieval import NotesIndex, merge_hits
 from bot.core.text import is_japanese
 
@@ -57,6 +58,7 @@ class Evidence:
     total: int = 0  # passages in the index
     title: str | None = None  # what the focused passages are from: a paper, or a note
     asking: list[str] = field(default_factory=list)  # the words that ask, not that point
+    dense: Dense = field(default_factory=Dense)  # closeness in meaning to the candidates
 
 
 class EvidenceFinder:
@@ -159,6 +161,7 @@ class EvidenceFinder:
         weight = evidence.weights.get
         roles = (await self._notes.role_model()).affinity(residual, lambda t: weight(t, 1.0))
         prior = {h.chunk.id: h.rank for h in hits}
+        evidence.dense = await self._dense(evidence.question, [c for c, _ in candidates])
         ranked = rank_passages(
             candidates,
             residual,
@@ -166,18 +169,35 @@ class EvidenceFinder:
             roles=roles,
             quantity=evidence.quantity,
             prior=prior,
+            dense=evidence.dense,
         )
         chunks = [s.chunk for s in ranked]
         if focus.is_open:
             chunks += [h.chunk for h in hits[_OPEN_RERANK:]]
         return chunks
 
+    async def _dense(self, question: str, chunks: list[Chunk]) -> Dense:
+        """The question's closeness in meaning to each sentence of the passages, and so to
+        each passage (its closest sentence), and to each passage's header."""
+        texts = {s: 0.0 for c in chunks for s in dense_texts(c.body)}
+        headers = [h for h in dict.fromkeys(c.header for c in chunks) if h]
+        scores = await self._notes.closeness(question, [*texts, *headers])
+        if not scores:
+            return Dense()
+        sentence = dict(zip(texts, scores, strict=False))
+        header = dict(zip(headers, scores[len(texts) :], strict=True))
+        return Dense(
+            passage={c.id: max(sentence[s] for s in dense_texts(c.body)) for c in chunks},
+            section={c.id: header.get(c.header, 0.0) for c in chunks},
+            sentence=sentence,
+        )
+
     async def _with_tokens(self, chunks: list[Chunk]) -> list[tuple[Chunk, list[str]]]:
         return [(chunk, self._tokenize(chunk.text)) for chunk in chunks]
 
 
 def _features(evidence: Evidence) -> dict[str, float]:
-    """What the answer-or-"not found" decision reads (bot.core.refusal)."""
+    """What the answer-or-"not found" decision reads (bot.core.answering.refusal)."""
     quoted = " ".join(c.text for c in evidence.passages[:MAX_PASSAGES])
     return {
         "relevance": max((h.relevance for h in evidence.hits), default=0.0),

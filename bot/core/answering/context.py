@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 
-from bot.core.extractive import readable_lines
+from bot.core.answering.sentences import readable_lines
 from bot.core.models import Chunk
 from bot.core.text import sentences
 

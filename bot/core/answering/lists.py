@@ -7,11 +7,11 @@ import functools
 import re
 from collections.abc import Callable
 
+from bot.core.answering.evidence import Evidence
+from bot.core.answering.focus import paper_titled, session_focus, session_phrase
+from bot.core.answering.glossary import english_for
+from bot.core.answering.listing import Listed, Scope, list_papers, render_list
 from bot.core.answers import Answer, Lang
-from bot.core.evidence import Evidence
-from bot.core.focus import paper_titled, session_focus, session_phrase
-from bot.core.glossary import english_for
-from bot.core.listing import Listed, Scope, list_papers, render_list
 from bot.core.models import Hit
 from bot.core.retrieval import NotesIndex
 

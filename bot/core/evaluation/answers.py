@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.core.answers import Answer
-from bot.core.evaluation import EvalCase
+from bot.core.evaluation.retrieval import EvalCase
 
 Verdict = Literal["right", "wrong_fact", "false_not_found", "wrong", "refused", "false_answer"]
 VERDICTS: tuple[Verdict, ...] = (

@@ -94,3 +94,4 @@ class RoleModel:
         if total_weight <= 0:
             return {}
         return {role: score / total_weight for role, score in scores.items()}
+

@@ -13,10 +13,10 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bot.core.answering.relevance import idf
 from bot.core.answers import Citation, Lang
 from bot.core.dates import DATE, dates_in, has_date
 from bot.core.models import Paper
-from bot.core.relevance import idf
 from bot.core.shorten import shorten
 from bot.core.text import title_key
 
@@ -76,7 +76,8 @@ def topic_tokens(question: str, tokenize: Tokenize) -> list[str]:
 
 
 def profile(paper: Paper) -> str:
-    fields = [paper.title, *paper.aliases, *paper.tags, paper.venue or "", str(paper.year or "")]
+    fields = [paper.title, *paper.aliases, *paper.nicknames, *paper.tags, paper.venue or ""]
+    fields.append(str(paper.year or ""))
     fields += [paper.summary or "", paper.tweet or ""]
     fields += [ref.heading for ref in paper.sources]
     return "\n".join(fields)

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.answer_eval import AnswerReport, judge, select
-from bot.core.evaluation import load_cases
+from bot.core.evaluation.answers import AnswerReport, judge, select
+from bot.core.evaluation.retrieval import load_cases
 from tests.support import runtime_for
 
-EVAL = Path(__file__).parents[1] / "data" / "answers_eval.jsonl"
+EVAL = Path(__file__).parents[2] / "data" / "answers_eval.jsonl"
 
 
 @pytest.fixture(scope="module")

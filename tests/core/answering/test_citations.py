@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.citations import check_citations
+from bot.core.answering.citations import check_citations
 from bot.core.models import Chunk
 
 ARXIV = "http://arxiv.org/abs/1706.03762v7"

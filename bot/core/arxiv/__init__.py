@@ -1,0 +1,1 @@
+"""New arXiv papers against the notes: submissions (types), rank (closeness), notes (writing)."""
