@@ -40,7 +40,7 @@ REFERENCE = [
     ("reference: BM25 SudachiPy (bm25s defaults, no title)", (0.862, 0.947, 0.968)),
     ("reference: BM25 SudachiPy + title, k1=0.9 b=0.4", (0.901, 0.966, None)),
 ]
-TARGET = {1: 0.87, 5: 0.95}
+TARGET = {1: 0.90, 5: 0.975}  # issue 21, with the packaged multilingual e5
 
 
 def parse_args() -> argparse.Namespace:

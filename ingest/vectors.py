@@ -1,9 +1,8 @@
-"""Sentence vectors into Chroma and the content cache; passage headers into the cache.
+"""Sentence vectors into Chroma and into the content cache.
 
-A passage is stored as its sentences (bot.index.vectors says why), and its header (paper and
-heading path) is embedded beside them: "which section is this" is half of what a passage is
-about. A text embedded once is never embedded again while the index lives: an edited note
-re-embeds only the sentences that changed (chunk ids change with the file's hash).
+A passage is stored as its sentences (bot.index.vectors says why). A text embedded once is
+never embedded again while the index lives: an edited note re-embeds only the sentences that
+changed (chunk ids change with the file's hash).
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from bot.index.store import NotesStore
 from bot.index.vectors import ChromaVectors, Entry
 
 _SLACK = 1.5  # prune the cache once it holds this many times the texts in use
-_SENTENCES = 8  # a passage's usual number of sentences and header (prune estimate)
+_SENTENCES = 8  # a passage's usual number of sentences (prune estimate)
 
 
 class VectorWriter:
@@ -32,7 +31,6 @@ class VectorWriter:
             (chunk, k, text) for chunk in chunks for k, text in enumerate(dense_texts(chunk.body))
         ]
         texts = {text_key(text): text for _, _, text in rows}
-        texts |= {text_key(chunk.header): chunk.header for chunk in chunks if chunk.header}
         vectors = self._vectors_for(texts)
         self._vectors.add([Entry(c, k, text, vectors[text_key(text)]) for c, k, text in rows])
 
@@ -42,7 +40,6 @@ class VectorWriter:
             return 0
         chunks = store.chunks_by_id(store.chunk_ids()).values()
         keys = {text_key(text) for chunk in chunks for text in dense_texts(chunk.body)}
-        keys |= {text_key(chunk.header) for chunk in chunks}
         return self._cache.keep_only(keys)
 
     def reset(self) -> None:

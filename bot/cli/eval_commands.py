@@ -87,7 +87,8 @@ async def _judge_answers(
             (i for i, chunk in enumerate(evidence.passages, 1) if _is_gold(case, chunk)),
             None,
         )
-        report.add(case, judge(case, answer), rank)
+        context = runtime.assistant.answerer.model_context(evidence) if case.answerable else None
+        report.add(case, judge(case, answer), rank, context)
     return report, answers
 
 
@@ -105,7 +106,8 @@ def _print_answers(report: AnswerReport, has_llm: bool) -> None:
     refused, false_refusals = report.refusal_rates()
     out.print(
         f"off-topic refused {refused:.3f}  false refusals {false_refusals:.3f}  "
-        f"passage R@1 {report.passage_recall(1):.3f}  R@5 {report.passage_recall(5):.3f}",
+        f"passage R@1 {report.passage_recall(1):.3f}  R@5 {report.passage_recall(5):.3f}  "
+        f"context recall {report.context_recall():.3f}",
         highlight=False,
     )
 

@@ -48,6 +48,11 @@ class NotesIndex(Protocol):
         sentences) in the embedder's space; [] when the index has no usable vectors."""
         ...
 
+    async def neighbours(self, question: str, n: int) -> list[float]:
+        """Cosines of the ``n`` sentences of the whole index closest to the question, closest
+        first; [] when the index has no usable vectors."""
+        ...
+
 
 def merge_hits(lists: Sequence[Sequence[Hit]], k: int) -> list[Hit]:
     """One ranking from several queries' hits (reciprocal rank), best relevance kept per chunk."""

@@ -82,6 +82,9 @@ class IndexReader:
     async def closeness(self, question: str, texts: Sequence[str]) -> list[float]:
         return await self._run(self._searcher.closeness.scores, question, list(texts))
 
+    async def neighbours(self, question: str, n: int) -> list[float]:
+        return await self._run(self._searcher.neighbours, question, n)
+
     async def chunk_count(self) -> int:
         return await self._run(self._store.count_chunks)
 

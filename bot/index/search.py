@@ -82,6 +82,16 @@ class Searcher:
         hits = [Hit(rank=i + 1, score=score, chunk=chunk) for i, (chunk, score) in enumerate(best)]
         return self._with_relevance(hits, tokens, bm25)
 
+    def neighbours(self, query: str, n: int) -> list[float]:
+        """Cosines of the ``n`` sentences closest to the query; [] without usable vectors."""
+        if not self.closeness.usable:
+            return []
+        try:
+            return self._vectors.nearest(self.closeness.query_vector(query), n)
+        except Exception as exc:
+            log.warning("dense neighbours unavailable: %s", exc.__class__.__name__)
+            return []
+
     def doc_freqs(self, tokens: list[str]) -> tuple[dict[str, int], int]:
         """How many passages use each token, and how many passages there are."""
         bm25 = self._bm25()

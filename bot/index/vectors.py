@@ -111,6 +111,18 @@ class ChromaVectors:
             best.setdefault(chunk_of(entry_id), 1.0 - float(distance))  # nearest first
         return list(best.items())[:n]
 
+    def nearest(self, vector: Sequence[float], n: int) -> list[float]:
+        """Cosines of the ``n`` closest sentences, closest first: how near the notes come."""
+        if n <= 0 or self.count() == 0:
+            return []
+        queries: list[PyEmbedding] = [list(vector)]
+        result = self._collection.query(
+            query_embeddings=queries, n_results=n, include=["distances"]
+        )
+        distances = result["distances"]
+        assert distances is not None  # included above
+        return [1.0 - float(d) for d in distances[0]]
+
     def all_ids(self) -> set[str]:
         """The passages that have vectors."""
         ids: set[str] = set()

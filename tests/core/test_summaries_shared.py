@@ -58,6 +58,10 @@ async def test_the_156_character_tweet_is_shortened_at_sentence_boundaries(runti
         ("modded nanogpt", "Modded-NanoGPT"),  # case and punctuation
         ("Matryoshka", "Matryoshka Representation Learning"),  # words of the title
         ("Chinchilla のスケーリング則", "Training Compute-Optimal"),  # found through search
+        ("Chinchilla", "Training Compute-Optimal"),  # the names the notes give papers
+        ("Gopher", "Scaling Language Models"),
+        ("MCD", "Monte Carlo Diffusion"),
+        ("STaSC", "Self-Taught Self-Correction"),
     ],
 )
 async def test_papers_are_found_by_id_title_words_or_search(runtime, query, title_start):

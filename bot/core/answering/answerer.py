@@ -89,19 +89,14 @@ class Answerer:
             # Said plainly, without asking the model: nothing to ground an answer on.
             yield Done(Answer(question, _not_found(evidence, lang), (), "extractive", lang, False))
             return
-        passages = [c for c in evidence.passages if has_text(c)][: self._policy.passages]
+        passages = self._model_passages(evidence)
         if self._chat is None:
             listed = await self._lister.section(evidence, lang)
             yield Done(listed or self._extractive(evidence, lang, "extractive_intro", ()))
             return
         parts: list[str] = []
         try:
-            context = numbered_context(
-                passages,
-                budget=self._policy.context_tokens,
-                wanted=evidence.weights,
-                tokenize=self._tokenize,
-            )
+            context = self._context(evidence)
             async for delta in self._generate(question, history, lang, context, deadline):
                 parts.append(delta)
                 yield Delta(delta)
@@ -126,6 +121,22 @@ class Answerer:
         """The passages an answer to ``question`` would use, best first (no model asked)."""
         turns = recent(history, self._policy.history_turns)
         return await self._finder.find(question.strip(), turns)
+
+    def model_context(self, evidence: Evidence) -> str:
+        """What a model would read for this evidence: its passages' best sentences."""
+        return self._context(evidence)
+
+    def _model_passages(self, evidence: Evidence) -> list[Chunk]:
+        return [c for c in evidence.passages if has_text(c)][: self._policy.passages]
+
+    def _context(self, evidence: Evidence) -> str:
+        return numbered_context(
+            self._model_passages(evidence),
+            budget=self._policy.context_tokens,
+            wanted=evidence.weights,
+            tokenize=self._tokenize,
+            closeness=evidence.closeness,
+        )
 
     async def _evidence(
         self, question: str, history: list[Turn], lang: Lang, deadline: float
@@ -202,7 +213,7 @@ class Answerer:
             intro=intro,
             weights=_asking_weights(evidence),
             title=evidence.title,
-            closeness=evidence.dense.sentence,
+            closeness=evidence.closeness,
         )
         citations = tuple(Citation.of(n, chunk) for n, chunk in enumerate(used, 1))
         return Answer(evidence.question, text, citations, "extractive", lang, True, notes)

@@ -1,9 +1,11 @@
-"""What a model reads: the relevant sentences of each passage, within a token budget.
+"""What a model reads: the best sentences of the answer's passages, within a token budget.
 
 A small model on a CPU spends most of an answer reading its prompt (about 4,000 tokens of
-whole passages took 22 s before the first token on 2 cores). Each passage is cut to the
-sentences that match the question, with their neighbours for context, in the note's order,
-and the whole stays under the budget.
+whole passages took 22 s before the first token on 2 cores). So the prompt holds sentences,
+not passages: all sentences of the passages compete, scored as an extractive answer scores
+them (the question's words, facts, closeness in meaning, the passage's rank), and the best
+fill the budget. Equal shares per passage cut the one sentence that answers when another
+passage took the room (context recall 0.50 → see docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -11,13 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 
+from bot.core.answering.quoting import scored_units
 from bot.core.answering.sentences import readable_lines
 from bot.core.models import Chunk
-from bot.core.text import sentences
 
 Tokenize = Callable[[str], list[str]]
-_NEIGHBOURS = 1  # sentences kept on each side of a matching one
-_HEADER_TOKENS = 40
+SENTENCES = True
 _SECTION_CHARS = 24  # "6. コストや物理的な詳細について。例えば…" says enough in its first words
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
 
@@ -36,17 +37,37 @@ def numbered_context(
     budget: int,
     wanted: Mapping[str, float],
     tokenize: Tokenize,
+    closeness: Mapping[str, float] | None = None,
 ) -> str:
-    """``[n] source › heading (paper, url)`` blocks with each passage's relevant sentences."""
-    share = max(60, budget // max(1, len(passages)) - _HEADER_TOKENS)
-    blocks = []
-    for n, chunk in enumerate(passages, 1):
-        section = chunk.heading.split(" > ")[-1] if chunk.heading else chunk.source
-        if section == chunk.paper:
-            section = ""
-        where = " › ".join(part for part in (chunk.paper, section[:_SECTION_CHARS]) if part)
-        header = f"[{n}] {where or chunk.source}" + (f" ({chunk.url})" if chunk.url else "")
-        blocks.append(f"{header}\n{relevant_text(chunk, wanted, tokenize, share)}")
+    """``[n] paper › section (url)`` blocks, each with its chosen sentences in the note's
+    order; ``[n]`` is the passage's position in ``passages`` (what citations refer to)."""
+    scored = sorted(
+        (
+            (score, rank, i, text)
+            for rank, chunk in enumerate(passages, 1)
+            for i, text, score in scored_units(
+                chunk, rank, wanted, tokenize, closeness or {}, sentences=SENTENCES
+            )
+        ),
+        key=lambda item: (item[0], -item[1], -item[2]),
+        reverse=True,
+    )
+    chosen: dict[int, dict[int, str]] = {}
+    used = 0
+    for _, rank, i, text in scored:
+        text = _fit(text, budget // 2)  # one huge line never takes the whole budget
+        taken = chosen.get(rank, {})
+        if any(text in other or other in text for other in taken.values()):
+            continue  # a lead-in with its items, and one of those items: one is enough
+        cost = estimate_tokens(text) + (0 if rank in chosen else _header_cost(passages[rank - 1]))
+        if used + cost > budget and chosen:
+            continue
+        chosen.setdefault(rank, {})[i] = text
+        used += cost
+    blocks = [
+        f"{_header(rank, passages[rank - 1])}\n" + "\n".join(units[i] for i in sorted(units))
+        for rank, units in sorted(chosen.items())
+    ]
     return "\n\n".join(blocks)
 
 
@@ -55,35 +76,21 @@ def has_text(chunk: Chunk) -> bool:
     return bool(readable_lines(chunk.body))
 
 
-def relevant_text(
-    chunk: Chunk, wanted: Mapping[str, float], tokenize: Tokenize, budget: int
-) -> str:
-    """The passage's sentences that match the question, with neighbours, within ``budget``."""
-    units = [s for line in readable_lines(chunk.body) for s in sentences(line)]
-    if estimate_tokens(" ".join(units)) <= budget:
-        return "\n".join(units)
-    scores = [sum(wanted.get(t, 0.0) for t in set(tokenize(u))) for u in units]
-    keep: set[int] = set()
-    used = 0
-    # Best-matching sentences first; with no match at all, the passage's opening.
-    for i in sorted(range(len(units)), key=lambda i: (scores[i], -i), reverse=True):
-        for j in range(max(0, i - _NEIGHBOURS), min(len(units), i + _NEIGHBOURS + 1)):
-            cost = estimate_tokens(units[j])
-            if j not in keep and (used + cost <= budget or not keep):
-                keep.add(j)
-                used += cost
-        if used >= budget:
-            break
-    text = " … ".join(_runs([units[j] for j in sorted(keep)], sorted(keep)))
-    return text if estimate_tokens(text) <= 2 * budget else text[:budget] + "…"  # one huge line
+def _header(n: int, chunk: Chunk) -> str:
+    section = chunk.heading.split(" > ")[-1] if chunk.heading else chunk.source
+    if section == chunk.paper:
+        section = ""
+    where = " › ".join(part for part in (chunk.paper, section[:_SECTION_CHARS]) if part)
+    return f"[{n}] {where or chunk.source}" + (f" ({chunk.url})" if chunk.url else "")
 
 
-def _runs(texts: list[str], indexes: list[int]) -> list[str]:
-    """Consecutive sentences joined; gaps between runs shown as "…"."""
-    runs: list[str] = []
-    for k, (text, index) in enumerate(zip(texts, indexes, strict=True)):
-        if k and index == indexes[k - 1] + 1:
-            runs[-1] = f"{runs[-1]} {text}"
-        else:
-            runs.append(text)
-    return runs
+def _header_cost(chunk: Chunk) -> int:
+    return estimate_tokens(_header(0, chunk)) + 1
+
+
+def _fit(text: str, tokens: int) -> str:
+    if estimate_tokens(text) <= tokens:
+        return text
+    while text and estimate_tokens(text) > tokens:
+        text = text[: int(len(text) * 0.8)]
+    return text + "…"

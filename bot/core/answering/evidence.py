@@ -25,10 +25,18 @@ from bot.core.answering.focus import (
     spaced_key,
 )
 from bot.core.answering.glossary import gloss, gloss_japanese
-from bot.core.answering.passages import Dense, asking_words, asks_quantity, rank_passages
+from bot.core.answering.passages import asking_words, asks_quantity, rank_passages
 from bot.core.answering.queries import is_follow_up, standalone
-from bot.core.answering.quoting import MAX_PASSAGES
-from bot.core.answering.refusal import name_forms, names_in, names_missing, unknown_names
+from bot.core.answering.quoting import MAX_PASSAGES, POOL
+from bot.core.answering.refusal import (
+    NEIGHBOURS,
+    dense_features,
+    name_forms,
+    names_in,
+    names_missing,
+    unknown_names,
+    unseen_share,
+)
 from bot.core.answering.relevance import idf
 from bot.core.answering.sentences import dense_texts
 from bot.core.answers import Turn
@@ -58,7 +66,7 @@ class Evidence:
     total: int = 0  # passages in the index
     title: str | None = None  # what the focused passages are from: a paper, or a note
     asking: list[str] = field(default_factory=list)  # the words that ask, not that point
-    dense: Dense = field(default_factory=Dense)  # closeness in meaning to the candidates
+    closeness: dict[str, float] = field(default_factory=dict)  # sentence → cosine
 
 
 class EvidenceFinder:
@@ -115,7 +123,8 @@ class EvidenceFinder:
             evidence.title = focus.paper.title
         elif focus.source is not None:
             evidence.title = titles.get(focus.source) or focus.source
-        evidence.features = _features(evidence)
+        neighbours = await self._notes.neighbours(question, NEIGHBOURS)
+        evidence.features = _features(evidence, neighbours)
         return evidence
 
     async def _conversation_paper(
@@ -161,7 +170,7 @@ class EvidenceFinder:
         weight = evidence.weights.get
         roles = (await self._notes.role_model()).affinity(residual, lambda t: weight(t, 1.0))
         prior = {h.chunk.id: h.rank for h in hits}
-        evidence.dense = await self._dense(evidence.question, [c for c, _ in candidates])
+        evidence.closeness = await self._closeness(evidence.question, [c for c, _ in candidates])
         ranked = rank_passages(
             candidates,
             residual,
@@ -169,41 +178,36 @@ class EvidenceFinder:
             roles=roles,
             quantity=evidence.quantity,
             prior=prior,
-            dense=evidence.dense,
         )
         chunks = [s.chunk for s in ranked]
         if focus.is_open:
             chunks += [h.chunk for h in hits[_OPEN_RERANK:]]
         return chunks
 
-    async def _dense(self, question: str, chunks: list[Chunk]) -> Dense:
-        """The question's closeness in meaning to each sentence of the passages, and so to
-        each passage (its closest sentence), and to each passage's header."""
-        texts = {s: 0.0 for c in chunks for s in dense_texts(c.body)}
-        headers = [h for h in dict.fromkeys(c.header for c in chunks) if h]
-        scores = await self._notes.closeness(question, [*texts, *headers])
-        if not scores:
-            return Dense()
-        sentence = dict(zip(texts, scores, strict=False))
-        header = dict(zip(headers, scores[len(texts) :], strict=True))
-        return Dense(
-            passage={c.id: max(sentence[s] for s in dense_texts(c.body)) for c in chunks},
-            section={c.id: header.get(c.header, 0.0) for c in chunks},
-            sentence=sentence,
-        )
+    async def _closeness(self, question: str, chunks: list[Chunk]) -> dict[str, float]:
+        """The question's closeness in meaning to every sentence of the candidates (which
+        sentences to quote, and whether the notes answer at all); {} without vectors."""
+        texts = list(dict.fromkeys(s for c in chunks for s in dense_texts(c.body)))
+        return dict(zip(texts, await self._notes.closeness(question, texts), strict=False))
 
     async def _with_tokens(self, chunks: list[Chunk]) -> list[tuple[Chunk, list[str]]]:
         return [(chunk, self._tokenize(chunk.text)) for chunk in chunks]
 
 
-def _features(evidence: Evidence) -> dict[str, float]:
+def _features(evidence: Evidence, neighbours: list[float]) -> dict[str, float]:
     """What the answer-or-"not found" decision reads (bot.core.answering.refusal)."""
     quoted = " ".join(c.text for c in evidence.passages[:MAX_PASSAGES])
+    close = evidence.closeness
+    pooled = [close[s] for c in evidence.passages[:POOL] for s in dense_texts(c.body) if s in close]
     return {
         "relevance": max((h.relevance for h in evidence.hits), default=0.0),
         "named": float(bool(evidence.named or evidence.follows)),
         "unknown_name": float(bool(evidence.unknown)),
         "name_missing": float(names_missing(evidence.question, quoted)),
+        "focus": float(not evidence.focus.is_open),
+        "en": float(not is_japanese(evidence.question)),
+        "unseen": unseen_share(evidence.weights, evidence.doc_freq),
+        **dense_features(pooled, neighbours),
     }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bot.core.answering.relevance import coverage
 from bot.core.answering.sections import role_of
@@ -28,26 +28,8 @@ _DIGIT = re.compile(r"\d")
 ROLE_WEIGHT = 0.05  # dev half: 0.05 and 0.1 tie on right answers, 0.05 has the better R@1
 NUMBER_WEIGHT = 0.15
 PRIOR_WEIGHT = 0.1
-PASSAGE_DENSE = 0.0  # × cosine of the question to the passage's closest sentence
-SECTION_DENSE = 0.0  # × cosine of the question to the passage's header (paper > headings)
 _FEW = 3
 IDENTIFYING = 3.0  # a word this many times denser in the paper than overall names the paper
-
-
-@dataclass(frozen=True, slots=True)
-class Dense:
-    """How close the question is, in meaning, to each candidate's closest sentence and to
-    its header (chunk id → cosine), and to each sentence (text → cosine); all empty when the
-    index has no usable vectors."""
-
-    passage: Mapping[str, float] = field(default_factory=dict)
-    section: Mapping[str, float] = field(default_factory=dict)
-    sentence: Mapping[str, float] = field(default_factory=dict)
-
-    def score(self, chunk_id: str) -> float:
-        return PASSAGE_DENSE * self.passage.get(chunk_id, 0.0) + SECTION_DENSE * self.section.get(
-            chunk_id, 0.0
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,15 +72,14 @@ def rank_passages(
     roles: Mapping[str, float],
     quantity: bool,
     prior: Mapping[str, int] | None = None,
-    dense: Dense | None = None,
 ) -> list[Scored]:
     """Best first. ``tokens``: the question's words minus the paper's own title words.
 
-    ``prior`` maps chunk ids to their rank in the search that found them; ``dense`` says how
-    close in meaning each candidate is (what words miss: paraphrases, another language).
+    ``prior`` maps chunk ids to their rank in the search that found them. (Closeness in
+    meaning was fitted here too, on the dev questions, and weighed 0: inside one paper the
+    passages are all close to its question; it decides which sentences are quoted instead.)
     """
     prior = prior or {}
-    dense = dense or Dense()
     local = _local_idf(candidates, tokens)
     scored = []
     for chunk, chunk_tokens in candidates:
@@ -108,7 +89,6 @@ def rank_passages(
             score += NUMBER_WEIGHT
         if chunk.id in prior:
             score += PRIOR_WEIGHT / prior[chunk.id]
-        score += dense.score(chunk.id)
         scored.append(Scored(chunk, score))
     return sorted(scored, key=lambda s: s.score, reverse=True)
 

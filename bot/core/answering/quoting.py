@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from bot.core.answering.sentences import clean, sentence_texts, units_of
+from bot.core.answering.sentences import Unit, clean, sentence_texts, units_of
 from bot.core.answers import Lang
 from bot.core.models import Chunk
 from bot.core.phrases import phrase
@@ -79,7 +79,7 @@ def choose_quotes(
     scored = [
         (score, rank, i, text)
         for rank, chunk in enumerate(pool, 1)
-        for i, text, score in _scored_units(chunk, rank, wanted, tokenize, closeness)
+        for i, text, score in scored_units(chunk, rank, wanted, tokenize, closeness)
     ]
     scored.sort(key=lambda item: (item[0], -item[1], -item[2]), reverse=True)
     quotes: dict[int, Quote] = {}
@@ -100,18 +100,23 @@ def choose_quotes(
     return [quotes[rank] for rank in sorted(quotes)]
 
 
-def _scored_units(
+def scored_units(
     chunk: Chunk,
     rank: int,
     wanted: Mapping[str, float],
     tokenize: Tokenize,
     closeness: Mapping[str, float],
+    *,
+    sentences: bool = False,
 ) -> list[tuple[int, str, float]]:
+    """(position, text, score) of each quotable unit of a passage ranked ``rank``; with
+    ``sentences``, of each sentence alone (no lead-in joined with its items)."""
     total = sum(wanted.values()) or 1.0
     known = {s: closeness[s] for s in sentence_texts(chunk.body) if s in closeness}
     floor = min(known.values(), default=0.0)  # a unit of no known sentence (a table's roll)
+    units = [Unit(s) for s in sentence_texts(chunk.body)] if sentences else units_of(chunk.body)
     scored = []
-    for i, unit in enumerate(units_of(chunk.body)):
+    for i, unit in enumerate(units):
         words = sum(wanted[t] for t in set(tokenize(unit.words)) if t in wanted) / total
         fact = bool(_DIGIT.search(unit.text)) + 0.5 * bool(_NAME.search(unit.text))
         dense = max((c for s, c in known.items() if s in unit.words), default=floor)

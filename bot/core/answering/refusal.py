@@ -1,13 +1,21 @@
-"""Answer, or say the notes do not cover it: a decision measured on the eval's dev half.
+"""Answer, or say the notes do not cover it: a decision fitted on the dev questions.
 
 No single relevance cutoff separates the cases (docs/benchmarks.md): paraphrased questions
 share few words with the passage that answers them, while near-domain off-topic questions
-("Whisper の学習データは何時間？") share many with the notes. What the off-topic ones have
-is a *name* the notes never use: a paper, model or method the user has not noted.
+("Whisper の学習データは何時間？") share many with the notes. Signals that do tell them apart:
+- a *name* the notes never use (a paper, model or method the user has not noted), or do not
+  use where the answer would come from;
+- closeness in meaning: how close the notes' closest sentences come to the question, and how
+  far that one stands out from the next ones (an off-topic question is equally far from all);
+- for an English question over Japanese notes, the share of its words (through the
+  glossary) the notes never use.
+A logistic model per language weighs them (bench/fit_refusal.py fits it on the dev questions
+only); without usable vectors the name rules and a word-overlap floor decide.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -68,9 +76,60 @@ def names_missing(question: str, quoted: str) -> bool:
     return not any(n in text or n.removesuffix("s") in text for n in names)
 
 
+NEIGHBOURS = 100  # closest sentences of the whole index read for the dense signals
+_STANDS_OUT = 20  # the closest sentence against the mean of this many next ones
+# bench/fit_refusal.py on the dev questions (answers_eval dev half, answers_dev2, answers_dev3).
+MODELS: dict[str, tuple[float, dict[str, float]]] = {
+    "ja": (-52.295, {"relevance": 0.851, "dense_max": 32.068, "k_top1": 28.293,
+                     "k_spread": -16.428, "unknown_name": -2.214, "name_missing": -0.888,
+                     "focus": 1.29}),
+    "en": (-2.52, {"relevance": 4.613, "k_spread": 61.751, "unknown_name": -1.623,
+                   "name_missing": -1.006, "focus": 1.305, "unseen": -2.522}),
+}
+
+
+def dense_features(quoted: Sequence[float], neighbours: Sequence[float]) -> dict[str, float]:
+    """``quoted``: the question's cosines to the sentences an answer would quote from;
+    ``neighbours``: to the index's closest sentences, closest first. {} if none known."""
+    if not quoted or not neighbours:
+        return {}
+    return {
+        "dense_max": max(quoted),
+        "k_top1": neighbours[0],
+        "k_spread": neighbours[0] - sum(neighbours) / len(neighbours),
+        "k_gap": neighbours[0] - _mean(neighbours[1:_STANDS_OUT]),
+    }
+
+
+def unseen_share(weights: Mapping[str, float], doc_freq: Mapping[str, int]) -> float:
+    """Share of the question's (weighted) words, glosses included, that no passage uses."""
+    total = sum(weights.values())
+    missing = sum(w for token, w in weights.items() if not doc_freq.get(token, 0))
+    return missing / total if total > 0 else 0.0
+
+
+def answer_score(features: Mapping[str, float]) -> float | None:
+    """The fitted model's log-odds that the notes answer; None without dense features."""
+    if "dense_max" not in features:
+        return None
+    bias, weights = MODELS["en" if features.get("en") else "ja"]
+    return bias + sum(w * features.get(name, 0.0) for name, w in weights.items())
+
+
 def should_answer(features: Mapping[str, float], min_relevance: float = MIN_RELEVANCE) -> bool:
     if features.get("named", 0.0):
         return True  # the question names a paper of the notes
+    score = answer_score(features)
+    if score is not None:
+        return score > 0.0
     if features.get("unknown_name", 0.0) or features.get("name_missing", 0.0):
         return False  # about a name the notes never use, or do not use where they'd answer
     return features.get("relevance", 0.0) >= min_relevance
+
+
+def _mean(values: Sequence[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def probability(score: float) -> float:
+    return 1.0 / (1.0 + math.exp(-score))

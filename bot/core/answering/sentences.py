@@ -1,23 +1,18 @@
-"""Answers without a language model: the sentences of the best passages that state the answer.
+"""What in a passage can be quoted, as a reader would say it: its sentences and units.
 
-A sentence is chosen as a reader would: it shares the question's rarer words, and for a
-question asking for a fact it has one (a number or a name). Lead-in lines ("使用モデル：") are
-joined with the list they introduce; code, link stubs and HTML never become an answer.
+Lead-in lines ("使用モデル：") are joined with the list they introduce, a table is also the roll
+of its entries; code, link stubs and HTML never become an answer. Which units are quoted is
+bot.core.answering.quoting's business; dense search stores the sentences (dense_texts).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.core.models import Chunk
-from bot.core.shorten import shorten
 from bot.core.structure import table_rows
 from bot.core.text import sentences, strip_emphasis
 
-Tokenize = Callable[[str], list[str]]
-MAX_PASSAGES = 3
 _EXCERPT_CHARS = 260
 _DELIMITER_ROW = re.compile(r"^\s*\|?[\s:|-]+\|?\s*$")
 _MARKERS = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s*)+")
@@ -33,50 +28,7 @@ _LABEL = 40  # characters: a list item this short without a sentence end labels 
 _LEAD_IN = re.compile(r"[：:]\s*$|(?:以下|次)の.*[。:：]?\s*$|following.*[.:]\s*$")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 _LINK_ONLY = re.compile(r"^\s*(?:\[[^\]]*\]\([^)]*\)\s*)+$|^\s*<?https?://\S+>?\s*$")
-_DIGIT = re.compile(r"\d")
-_NAME = re.compile(r"[A-Za-z][a-z0-9]*[A-Z0-9-][A-Za-z0-9-]*|[A-Z]{2,}")  # Qwen2, GPT-4, RAG
 _WHOLE = 2_000  # characters of a passage without sentences embedded as one text
-_SHORT = 50  # a chosen sentence this short takes its next sentence along
-SPECIFIC_BONUS = 0.25
-MAX_UNITS = 3  # sentences quoted per passage (at most _EXCERPT_CHARS in all)
-UNIT_SHARE = 0.5  # a second sentence must score this share of the best one (dev half)
-SENTENCE_DENSE = 0.0  # × a unit's closeness in meaning to the question, over the passage's least
-
-
-def best_sentence(
-    chunk: Chunk,
-    wanted: Mapping[str, float],
-    tokenize: Tokenize,
-    *,
-    specific: bool = False,
-    closeness: Mapping[str, float] | None = None,
-) -> str:
-    """The unit sharing the most (rarity-weighted) question words and closest in meaning to
-    the question (which words alone miss in another language); facts first when asked."""
-    found = units_of(chunk.body)
-    if not found:
-        return shorten(clean(chunk.body), _EXCERPT_CHARS, keep_links=True)
-    units = [unit.text for unit in found]
-    total = sum(wanted.values()) or 1.0
-    dense = _unit_closeness(found, chunk.body, closeness or {})
-    scores = []
-    for i, unit in enumerate(units):
-        score = sum(wanted[t] for t in set(tokenize(found[i].words)) if t in wanted) / total
-        if specific:
-            score += SPECIFIC_BONUS * (bool(_DIGIT.search(unit)) + 0.5 * bool(_NAME.search(unit)))
-        score += SENTENCE_DENSE * dense[i]
-        scores.append((score, -i))
-    order = sorted(range(len(units)), key=lambda i: scores[i], reverse=True)
-    best = order[0]
-    floor = UNIT_SHARE * scores[best][0]
-    chosen = [best] + [i for i in order[1:MAX_UNITS] if scores[i][0] >= floor > 0]
-    if len(units[best]) < _SHORT and best + 1 < len(units) and scores[best + 1][0] > 0:
-        chosen.append(best + 1)
-    text = shorten(units[best], _EXCERPT_CHARS, keep_links=True)
-    for i in list(dict.fromkeys(chosen))[1:]:  # the others, best first, while they fit whole
-        if len(text) + 1 + len(units[i]) <= _EXCERPT_CHARS and units[i] not in text:
-            text = f"{text} {units[i]}"
-    return text
 
 
 def sentence_texts(body: str) -> list[str]:
@@ -88,21 +40,6 @@ def dense_texts(body: str) -> list[str]:
     """What a passage is stored as for dense search: its sentences, or (code, a bare table)
     the start of its own text."""
     return sentence_texts(body) or [body[:_WHOLE]]
-
-
-def _unit_closeness(
-    units: Sequence[Unit], body: str, closeness: Mapping[str, float]
-) -> list[float]:
-    """Per unit, the closeness of its closest sentence, above the passage's least close one
-    (0 for all when nothing is known)."""
-    known = {s: closeness[s] for s in sentence_texts(body) if s in closeness}
-    if not known:
-        return [0.0] * len(units)
-    floor = min(known.values())
-    return [
-        max((c for s, c in known.items() if s in unit.words), default=floor) - floor
-        for unit in units
-    ]
 
 
 @dataclass(frozen=True, slots=True)

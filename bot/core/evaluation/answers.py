@@ -52,11 +52,25 @@ class AnswerReport:
 
     by_kind: dict[str, Counter[str]] = field(default_factory=dict)
     passage_ranks: list[int | None] = field(default_factory=list)
+    in_context: list[bool] = field(default_factory=list)  # keys all in what a model reads
 
-    def add(self, case: EvalCase, verdict: Verdict, passage_rank: int | None) -> None:
+    def add(
+        self,
+        case: EvalCase,
+        verdict: Verdict,
+        passage_rank: int | None,
+        context: str | None = None,
+    ) -> None:
+        """``context``: what a model would read for the question (its keys should be there)."""
         self.by_kind.setdefault(case.kind, Counter())[verdict] += 1
         if case.answerable and case.kind != "list":
             self.passage_ranks.append(passage_rank)
+            if context is not None:
+                self.in_context.append(all(states(context, key) for key in case.keys))
+
+    def context_recall(self) -> float:
+        """Share of answerable questions whose every key survives into the model's context."""
+        return sum(self.in_context) / max(1, len(self.in_context))
 
     def right_rate(self, kind: str | None = None) -> float:
         counts = self._counts(kind)
@@ -94,6 +108,7 @@ class AnswerReport:
             "false_refusals": round(false_refusals, 4),
             "passage_R@1": round(self.passage_recall(1), 4),
             "passage_R@5": round(self.passage_recall(5), 4),
+            "context_recall": round(self.context_recall(), 4),
             "kinds": {
                 kind: {"right": round(self.right_rate(kind), 4), **dict(counts)}
                 for kind, counts in sorted(self.by_kind.items())

@@ -7,9 +7,10 @@ import pytest
 
 from bot.core.answering.focus import named_papers
 from bot.core.answering.listing import is_list_question
+from bot.core.answering.quoting import scored_units
 from bot.core.answering.refusal import names_in
 from bot.core.answering.sections import RoleModel, count_roles, role_of
-from bot.core.answering.sentences import answer_units, best_sentence
+from bot.core.answering.sentences import answer_units
 from bot.core.answers import Answer, Citation, Turn
 from bot.core.dates import dates_in
 from bot.core.evaluation.answers import judge, states
@@ -52,8 +53,8 @@ def test_code_outside_fences_is_no_answer():
 def test_a_quantity_question_prefers_the_sentence_with_the_number():
     body = "学習は複数の GPU で行いました。\nGPU： A100 を 8 枚、学習時間は 80 時間。"
     wanted = {"gpu": 1.0}
-    sentence = best_sentence(chunk(body), wanted, lambda t: words(t.lower()), specific=True)
-    assert sentence.startswith("GPU： A100 を 8 枚")
+    scored = scored_units(chunk(body), 1, wanted, lambda t: words(t.lower()), {})
+    assert max(scored, key=lambda unit: unit[2])[1].startswith("GPU： A100 を 8 枚")
 
 
 def test_a_paper_is_named_by_title_short_name_arxiv_id_or_coined_word_not_common_words():
