@@ -8,10 +8,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import chromadb
 import httpx
-from chromadb.config import Settings as ChromaSettings
 
 from bot.app.embedding import make_embedder
 from bot.app.settings import HOSTED_OPENAI, Settings
@@ -33,6 +32,9 @@ from bot.index.tokenizer import JapaneseTokenizer
 from bot.index.vectors import ChromaVectors
 from ingest.pipeline import Ingestor
 from ingest.progress import ProgressReporter
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
 
 
 class IndexBusy(RuntimeError):
@@ -63,8 +65,11 @@ class Index:
 
 def connect_chroma(
     *, data_dir: Path, host: str | None, port: int, timeout: float
-) -> chromadb.ClientAPI:
+) -> ClientAPI:
     """Embedded PersistentClient by default; HttpClient when a server host is configured."""
+    import chromadb  # here: an idle bot has not needed it yet (ChromaVectors connects lazily)
+    from chromadb.config import Settings as ChromaSettings
+
     settings = ChromaSettings(anonymized_telemetry=False)
     if not host:
         return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=settings)
@@ -78,12 +83,15 @@ def connect_chroma(
 
 def open_index(settings: Settings) -> Index:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    client = connect_chroma(
-        data_dir=settings.data_dir,
-        host=settings.chroma_host,
-        port=settings.chroma_port,
-        timeout=settings.chroma_timeout,
-    )
+
+    def client() -> ClientAPI:
+        return connect_chroma(
+            data_dir=settings.data_dir,
+            host=settings.chroma_host,
+            port=settings.chroma_port,
+            timeout=settings.chroma_timeout,
+        )
+
     path = settings.data_dir / "notes.sqlite3"
     return Index(
         store=NotesStore(path),
@@ -217,7 +225,7 @@ def build_runtime(
         context_tokens=settings.llm_context_tokens,
     )
     # The core tokenizes on the event loop thread: it gets its own (Sudachi is not shareable).
-    core_tokenizer = JapaneseTokenizer()
+    core_tokenizer = index.tokenizer.sibling()
     answerer = Answerer(
         notes=reader, prompts=prompts, tokenize=core_tokenizer.tokenize, chat=chat, policy=policy
     )

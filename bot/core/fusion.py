@@ -31,7 +31,7 @@ def dense_weight_for(
 ) -> float:
     """The dense weight for this query; None settings fall back to the measured defaults."""
     if is_japanese(query):
-        return ja if ja is not None else (0.5 if multilingual else 0.0)
+        return ja if ja is not None else (0.7 if multilingual else 0.0)
     return en if en is not None else (0.5 if multilingual else 0.3)
 
 

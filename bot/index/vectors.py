@@ -8,7 +8,7 @@ vectors then choose the sentence to quote). A kNN over sentences is grouped by p
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
@@ -16,6 +16,7 @@ from bot.core.models import Chunk
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
     from chromadb.api.types import PyEmbedding, Where
     from llama_index.core.schema import BaseNode
     from llama_index.vector_stores.chroma import ChromaVectorStore
@@ -46,18 +47,32 @@ def chunk_of(entry_id: str) -> str:
 class ChromaVectors:
     """Chunk vectors + metadata; ids are chunk ids, so writes after a crash are idempotent."""
 
-    def __init__(self, *, client: ClientAPI, collection: str) -> None:
-        self._client = client
+    def __init__(
+        self, *, client: ClientAPI | Callable[[], ClientAPI], collection: str
+    ) -> None:
+        # A factory connects on first use: an idle bot need not load chromadb (~30 MB).
+        self._connect = client if callable(client) else (lambda: client)
         self._name = collection
-        self._open()
-
-    def _open(self) -> None:
-        self._collection = self._client.get_or_create_collection(
-            self._name, embedding_function=None, metadata={"hnsw:space": "cosine"}
-        )
+        self._opened: tuple[ClientAPI, Collection, int] | None = None
         self._llama: ChromaVectorStore | None = None
-        # llama-index batches 41,665 rows, over Chroma's limit (llama_index #20142): we batch.
-        self.max_batch = self._client.get_max_batch_size()
+
+    def _open(self) -> tuple[ClientAPI, Collection, int]:
+        if self._opened is None:
+            client = self._connect()
+            collection = client.get_or_create_collection(
+                self._name, embedding_function=None, metadata={"hnsw:space": "cosine"}
+            )
+            # llama-index batches 41,665 rows, over Chroma's limit (llama_index #20142): we batch.
+            self._opened = (client, collection, client.get_max_batch_size())
+        return self._opened
+
+    @property
+    def _collection(self) -> Collection:
+        return self._open()[1]
+
+    @property
+    def max_batch(self) -> int:
+        return self._open()[2]
 
     def _writer(self) -> ChromaVectorStore:
         # Imported on the write path only: llama-index costs seconds that search never needs.
@@ -155,7 +170,8 @@ class ChromaVectors:
 
     def reset(self) -> None:
         try:
-            self._client.delete_collection(self._name)
+            self._open()[0].delete_collection(self._name)
         except Exception as exc:
             log.debug("delete_collection(%s): %s", self._name, exc)
+        self._opened, self._llama = None, None
         self._open()

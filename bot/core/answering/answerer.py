@@ -96,7 +96,7 @@ class Answerer:
             return
         parts: list[str] = []
         try:
-            context = self._context(evidence)
+            context = self.model_context(evidence)
             async for delta in self._generate(question, history, lang, context, deadline):
                 parts.append(delta)
                 yield Delta(delta)
@@ -122,14 +122,11 @@ class Answerer:
         turns = recent(history, self._policy.history_turns)
         return await self._finder.find(question.strip(), turns)
 
-    def model_context(self, evidence: Evidence) -> str:
-        """What a model would read for this evidence: its passages' best sentences."""
-        return self._context(evidence)
-
     def _model_passages(self, evidence: Evidence) -> list[Chunk]:
         return [c for c in evidence.passages if has_text(c)][: self._policy.passages]
 
-    def _context(self, evidence: Evidence) -> str:
+    def model_context(self, evidence: Evidence) -> str:
+        """What a model reads for this evidence: its passages' best sentences."""
         return numbered_context(
             self._model_passages(evidence),
             budget=self._policy.context_tokens,
