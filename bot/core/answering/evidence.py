@@ -18,8 +18,11 @@ from dataclasses import dataclass, field
 from bot.core.answering.focus import (
     Focus,
     agreed,
+    asks_about_session,
     established_paper,
+    leads,
     named_papers,
+    nicknamed_only,
     paper_names,
     session_focus,
     spaced_key,
@@ -102,11 +105,13 @@ class EvidenceFinder:
             queries.append(standalone(question, history))
         lists = [await self._notes.search(q, self._k) for q in dict.fromkeys(queries)]
         hits = merge_hits(lists, self._k)
+        named = [p for p in named if not nicknamed_only(question, p) or leads(hits, p)]
         focus = _focus(named, follows, hits, papers)
         titles = await self._notes.note_titles()
-        if not named and follows is None:
-            session = session_focus(question, hits, titles)
-            focus = focus if session.is_open else session
+        session = session_focus(question, hits, titles)
+        # "Chinchilla の回で出たツール案" is about the session, whatever paper it names.
+        if not session.is_open and (asks_about_session(question) or not (named or follows)):
+            focus = session
         tokens = self._tokenize(f"{question} {glossed}")
         names = {name: name_forms(name, self._tokenize) for name in names_in(question)}
         freqs, total = await self._notes.doc_freqs(

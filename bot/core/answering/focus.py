@@ -63,6 +63,24 @@ def named_papers(text: str, papers: Sequence[Paper]) -> list[Paper]:
     return [paper for _, paper in sorted(found.values(), key=lambda pair: pair[0])]
 
 
+def nicknamed_only(text: str, paper: Paper) -> bool:
+    """Named by a name its notes give it ("Chinchilla"), not by a title: the question may be
+    about where that name comes up (a session's plans) rather than about the paper."""
+    key = spaced_key(text)
+    nicknames = {title_key(n) for n in paper.nicknames}
+    titles = paper_names(paper) - nicknames
+    return any(f" {n} " in key for n in nicknames) and not any(f" {n} " in key for n in titles)
+
+
+def leads(hits: Sequence[Hit], paper: Paper) -> bool:
+    """Is the best hit one of the paper's own passages?"""
+    return bool(hits) and title_key(hits[0].chunk.paper or "") in paper_titles(paper)
+
+
+def asks_about_session(question: str) -> bool:
+    return bool(_SESSION.search(question))
+
+
 def _distinctive_terms(key: str, papers: Sequence[Paper]) -> dict[str, list[Paper]]:
     """Latin words of the question that are coined names in some titles ("MatFormer", "STaSC",
     "NanoGPT", "GPT-4o"): ordinary words ("Attention", "Diffusion") name no paper."""
