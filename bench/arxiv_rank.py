@@ -37,12 +37,13 @@ class CachedEmbedder:
         self.inner = inner
         self.name, self.multilingual = inner.name, inner.multilingual  # type: ignore[attr-defined]
         self._one = cache(lambda text: inner.embed_documents([text])[0])  # type: ignore[attr-defined]
+        self._query = cache(inner.embed_query)  # type: ignore[attr-defined]
 
     def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
         return [self._one(t) for t in texts]
 
     def embed_query(self, text: str) -> list[float]:
-        return self._one(text)
+        return self._query(text)
 
 
 def hits(
