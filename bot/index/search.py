@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from bot.core.answering.relevance import coverage, idf
 from bot.core.fusion import FusionWeights, boost, dedupe, dense_weight_for, fuse
@@ -17,6 +18,7 @@ from bot.index.tokenizer import JapaneseTokenizer
 from bot.index.vectors import ChromaVectors
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 _CANDIDATES = 100
 RERANK_DEPTH = 20  # the reranker reorders this many of the best fused candidates
 
@@ -84,13 +86,7 @@ class Searcher:
 
     def neighbours(self, query: str, n: int) -> list[float]:
         """Cosines of the ``n`` sentences closest to the query; [] without usable vectors."""
-        if not self.closeness.usable:
-            return []
-        try:
-            return self._vectors.nearest(self.closeness.query_vector(query), n)
-        except Exception as exc:
-            log.warning("dense neighbours unavailable: %s", exc.__class__.__name__)
-            return []
+        return self._ask_vectors(lambda v: self._vectors.nearest(v, n), query, "dense neighbours")
 
     def doc_freqs(self, tokens: list[str]) -> tuple[dict[str, int], int]:
         """How many passages use each token, and how many passages there are."""
@@ -116,14 +112,18 @@ class Searcher:
         return [(head[i][0], scores[i]) for i in order][:k]
 
     def _vector_hits(self, query: str, n: int) -> list[tuple[str, float]]:
-        """Vector hits; if the embedder or Chroma fails, BM25 alone still answers. An index
-        built by another embedder has vectors of another space: none are compared."""
+        """Vector hits; if the embedder or Chroma fails, BM25 alone still answers."""
+        return self._ask_vectors(lambda v: self._vectors.query(v, n), query, "dense retrieval")
+
+    def _ask_vectors(self, ask: Callable[[list[float]], list[T]], query: str, what: str) -> list[T]:
+        """``ask`` Chroma with the query's vector. An index built by another embedder holds
+        vectors of another space: nothing is compared then, nor when a call fails."""
         if not self.closeness.usable:
             return []
         try:
-            return self._vectors.query(self.closeness.query_vector(query), n)
+            return ask(self.closeness.query_vector(query))
         except Exception as exc:
-            log.warning("dense retrieval failed, using BM25 only: %s", exc.__class__.__name__)
+            log.warning("%s unavailable, BM25 alone answers: %s", what, exc.__class__.__name__)
             return []
 
     def _with_relevance(
