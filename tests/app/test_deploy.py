@@ -90,7 +90,7 @@ def test_compose_file_is_valid_compose_and_wired_through_env():
     assert names <= {f.upper() for f in Settings.model_fields}, "compose names real settings"
 
 
-def test_dockerfile_is_slim_non_root_with_cpu_torch():
+def test_dockerfile_is_slim_non_root_and_torch_only_as_a_cpu_extra():
     import re
 
     text = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
@@ -99,7 +99,8 @@ def test_dockerfile_is_slim_non_root_with_cpu_torch():
     final = text.split("\nFROM ")[-1]
     assert re.search(r"^USER notesbot$", final, re.M) and "useradd" in final
     torch = text.index("download.pytorch.org/whl/cpu torch==")
-    assert torch < text.index("pip install /src"), "CPU torch before the package pulls any"
+    assert 'if [ "$EXTRAS" = "torch" ]' in text[:torch], "torch only with the extra"
+    assert torch < text.index('pip install "/src'), "CPU torch before the package pulls any"
     for source in re.findall(r"^COPY (?!--from)(.+) \S+$", text, re.M):
         for path in source.split():
             assert (DEPLOY.parent / path).exists(), f"COPY {path}: missing"
