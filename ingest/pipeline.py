@@ -120,6 +120,7 @@ class Ingestor:
         self._writer.reset()
         self._store.clear()
         self._store.set_meta("fingerprint", self.fingerprint)
+        self._store.set_meta("embedder", self._embedder.name)  # whose vectors answers compare
 
     def _reconcile(self) -> int:
         """After an interrupted run: make Chroma hold exactly the chunks SQLite committed."""

@@ -22,7 +22,7 @@ from bot.core.notes import ChunkingOptions
 from bot.core.prompts import PromptBook
 from bot.core.summaries import Summarizer
 from bot.index.bm25 import BM25Loader
-from bot.index.dense import Closeness, VectorCache, embedder_of
+from bot.index.dense import Closeness, VectorCache
 from bot.index.embedders import Embedder
 from bot.index.reader import IndexReader
 from bot.index.rerankers import CrossEncoderReranker, Reranker, VLLMReranker
@@ -59,7 +59,7 @@ class Index:
         return Closeness(
             embedder=embedder,
             cache=self.cache,
-            usable=lambda: embedder_of(store.get_meta("fingerprint")) == embedder.name,
+            usable=lambda: store.get_meta("embedder") == embedder.name,
         )
 
 

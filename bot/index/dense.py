@@ -1,9 +1,9 @@
 """Vectors by content, and how close a question is to any text of the notes.
 
-Passages and section headings are embedded at ingest and kept here under the hash of their
-text, beside the chunks (the same text embeds the same, so an edited note re-embeds only what
-changed). Sentences are embedded the first time an answer needs them and kept in memory.
-Chroma keeps its own copy of the passage vectors for the first-stage kNN.
+The ingest embeds every sentence and keeps its vector here under the hash of its text, beside
+the chunks (the same text embeds the same, so an edited note re-embeds only what changed);
+Chroma holds a copy for the first-stage kNN. A text the cache lacks (an index written by an
+older chunker) is embedded when an answer first needs it, and kept in memory.
 """
 
 from __future__ import annotations
@@ -23,12 +23,6 @@ log = logging.getLogger(__name__)
 _SCHEMA = "CREATE TABLE IF NOT EXISTS vectors(key TEXT PRIMARY KEY, vector BLOB NOT NULL)"
 _QUERIES = 256  # question vectors remembered (a question is embedded once for every step)
 _FRESH = 20_000  # sentence vectors remembered (~15 MB in float16)
-
-
-def embedder_of(fingerprint: str | None) -> str | None:
-    """The embedder an index was built by, from its fingerprint (chunking|embedder|tokenizer)."""
-    parts = (fingerprint or "").split("|")
-    return parts[1] if len(parts) == 3 else None
 
 
 def text_key(text: str) -> str:

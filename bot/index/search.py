@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TypeVar
 
 from bot.core.answering.relevance import coverage, idf
 from bot.core.fusion import FusionWeights, boost, dedupe, dense_weight_for, fuse
@@ -15,11 +15,11 @@ from bot.index.dense import Closeness
 from bot.index.rerankers import Reranker
 from bot.index.store import NotesStore
 from bot.index.tokenizer import JapaneseTokenizer
-from bot.index.vectors import ChromaVectors
+from bot.index.vectors import FANOUT, ChromaVectors, by_passage
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 _CANDIDATES = 100
+_RECENT = 8  # kNN results kept (the phrasings of one question)
 RERANK_DEPTH = 20  # the reranker reorders this many of the best fused candidates
 
 
@@ -50,6 +50,7 @@ class Searcher:
         self._dense = dense
         self._boosts = boosts
         self._reranker = reranker
+        self._recent: OrderedDict[tuple[str, int], list[tuple[str, float]]] = OrderedDict()
 
     def search(self, query: str, k: int = 5) -> list[Hit]:
         query = query.strip()
@@ -86,7 +87,7 @@ class Searcher:
 
     def neighbours(self, query: str, n: int) -> list[float]:
         """Cosines of the ``n`` sentences closest to the query; [] without usable vectors."""
-        return self._ask_vectors(lambda v: self._vectors.nearest(v, n), query, "dense neighbours")
+        return [cosine for _, cosine in self._nearest(query, n)[:n]]
 
     def doc_freqs(self, tokens: list[str]) -> tuple[dict[str, int], int]:
         """How many passages use each token, and how many passages there are."""
@@ -113,18 +114,28 @@ class Searcher:
 
     def _vector_hits(self, query: str, n: int) -> list[tuple[str, float]]:
         """Vector hits; if the embedder or Chroma fails, BM25 alone still answers."""
-        return self._ask_vectors(lambda v: self._vectors.query(v, n), query, "dense retrieval")
+        return by_passage(self._nearest(query, n * FANOUT), n)
 
-    def _ask_vectors(self, ask: Callable[[list[float]], list[T]], query: str, what: str) -> list[T]:
-        """``ask`` Chroma with the query's vector. An index built by another embedder holds
-        vectors of another space: nothing is compared then, nor when a call fails."""
+    def _nearest(self, query: str, n: int) -> list[tuple[str, float]]:
+        """The ``n`` sentences closest to the query (chunk id, cosine). The last few kNNs are
+        kept for the index generation they read: a question's search and its "not found"
+        signals share one. An index built by another embedder holds vectors of another space:
+        nothing is compared then, nor when a call fails."""
+        key = (query, self._store.generation)
+        if len(self._recent.get(key, ())) >= n:
+            return self._recent[key]
         if not self.closeness.usable:
             return []
         try:
-            return ask(self.closeness.query_vector(query))
+            found = self._vectors.nearest(self.closeness.query_vector(query), n)
         except Exception as exc:
-            log.warning("%s unavailable, BM25 alone answers: %s", what, exc.__class__.__name__)
+            log.warning("dense retrieval unavailable, BM25 alone answers: %s",
+                        exc.__class__.__name__)
             return []
+        self._recent[key] = found
+        while len(self._recent) > _RECENT:
+            self._recent.popitem(last=False)
+        return found
 
     def _with_relevance(
         self, hits: list[Hit], tokens: list[str], bm25: BM25Index | None

@@ -1,8 +1,8 @@
 """Sentence vectors in Chroma, written through llama-index's ChromaVectorStore.
 
 Each passage is stored as its sentences (measured on the dev questions: a passage's closest
-sentence, with its heading, finds it as well as one vector of the whole passage, and the same
-vectors then choose the sentence to quote). A kNN over sentences is grouped by passage.
+sentence finds it as well as one vector of the whole passage, and the same vectors then
+choose the sentences to quote). A kNN over sentences is grouped by passage.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 _GET_PAGE = 5_000
-_FANOUT = 4  # sentences fetched per passage wanted: a passage's sentences crowd its neighbours
+FANOUT = 4  # sentences fetched per passage wanted: a passage's sentences crowd its neighbours
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +44,17 @@ def chunk_of(entry_id: str) -> str:
     return entry_id.rsplit("#", 1)[0]
 
 
+def by_passage(sentences: Sequence[tuple[str, float]], n: int) -> list[tuple[str, float]]:
+    """The first ``n`` passages of a closest-first sentence list, each at its best sentence."""
+    best: dict[str, float] = {}
+    for chunk_id, cosine in sentences:
+        best.setdefault(chunk_id, cosine)
+    return list(best.items())[:n]
+
+
 class ChromaVectors:
-    """Chunk vectors + metadata; ids are chunk ids, so writes after a crash are idempotent."""
+    """Sentence vectors + their passage's metadata; ids are ``chunk id#ordinal``, so writes
+    after a crash are idempotent."""
 
     def __init__(
         self, *, client: ClientAPI | Callable[[], ClientAPI], collection: str
@@ -111,23 +120,8 @@ class ChromaVectors:
             batch = list(chunk_ids[start : start + self.max_batch])
             self._collection.delete(where=cast("Where", {"chunk": {"$in": batch}}))
 
-    def query(self, vector: Sequence[float], n: int) -> list[tuple[str, float]]:
-        """The ``n`` closest passages (chunk id, cosine of their closest sentence)."""
-        if n <= 0 or self.count() == 0:
-            return []
-        queries: list[PyEmbedding] = [list(vector)]
-        result = self._collection.query(
-            query_embeddings=queries, n_results=n * _FANOUT, include=["distances"]
-        )
-        distances = result["distances"]
-        assert distances is not None  # included above
-        best: dict[str, float] = {}
-        for entry_id, distance in zip(result["ids"][0], distances[0], strict=True):
-            best.setdefault(chunk_of(entry_id), 1.0 - float(distance))  # nearest first
-        return list(best.items())[:n]
-
-    def nearest(self, vector: Sequence[float], n: int) -> list[float]:
-        """Cosines of the ``n`` closest sentences, closest first: how near the notes come."""
+    def nearest(self, vector: Sequence[float], n: int) -> list[tuple[str, float]]:
+        """The ``n`` closest sentences as (chunk id, cosine), closest first."""
         if n <= 0 or self.count() == 0:
             return []
         queries: list[PyEmbedding] = [list(vector)]
@@ -136,7 +130,14 @@ class ChromaVectors:
         )
         distances = result["distances"]
         assert distances is not None  # included above
-        return [1.0 - float(d) for d in distances[0]]
+        return [
+            (chunk_of(entry_id), 1.0 - float(distance))
+            for entry_id, distance in zip(result["ids"][0], distances[0], strict=True)
+        ]
+
+    def query(self, vector: Sequence[float], n: int) -> list[tuple[str, float]]:
+        """The ``n`` closest passages (chunk id, cosine of their closest sentence)."""
+        return by_passage(self.nearest(vector, n * FANOUT), n)
 
     def all_ids(self) -> set[str]:
         """The passages that have vectors."""

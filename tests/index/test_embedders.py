@@ -42,3 +42,28 @@ def test_an_index_of_another_embedder_is_not_compared_and_is_rebuilt(
         assert index.closeness().scores("Transformer", ["自己注意だけで翻訳する"])[0] > 0.5
     finally:
         index.close()
+
+
+def test_a_questions_search_and_its_not_found_signals_share_one_knn_until_the_index_changes(
+    tmp_path, embedder
+):
+    from bot.app.compose import make_searcher
+    from tests.support import sample_copy
+
+    settings = sample_copy(tmp_path, embedder)
+    index = open_with(settings, embedder)
+    asked: list[int] = []
+    nearest = index.vectors.nearest
+    index.vectors.nearest = lambda vector, n: asked.append(n) or nearest(vector, n)  # type: ignore[method-assign]
+    try:
+        searcher = make_searcher(settings, index)
+        searcher.search("Transformer の並列化", k=3)
+        close = searcher.neighbours("Transformer の並列化", 5)
+        assert len(asked) == 1 and len(close) == 5 and close == sorted(close, reverse=True)
+        note = settings.notes_dir / "deep-dive_attention.md"
+        note.write_text(note.read_text(encoding="utf-8") + "\n追記。\n", encoding="utf-8")
+        run_ingest(settings, embedder)
+        searcher.neighbours("Transformer の並列化", 5)
+        assert len(asked) == 2, "a new index generation is read afresh"
+    finally:
+        index.close()

@@ -196,7 +196,7 @@ class Answerer:
                 await stream.aclose()  # type: ignore[attr-defined]
 
     def _decide(self, evidence: Evidence) -> bool:
-        """Answer (True) or say "not found": see bot.core.refusal."""
+        """Answer (True) or say "not found": see bot.core.answering.refusal."""
         return should_answer(evidence.features, self._policy.min_relevance)
 
     def _extractive(

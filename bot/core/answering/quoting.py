@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from bot.core.answering.sentences import Unit, clean, sentence_texts, units_of
+from bot.core.answering.sentences import EXCERPT_CHARS, Unit, clean, sentence_texts, units_of
 from bot.core.answers import Lang
 from bot.core.models import Chunk
 from bot.core.phrases import phrase
@@ -27,7 +27,6 @@ MAX_PASSAGES = 3  # passages an answer cites
 SPECIFIC_BONUS = 0.25  # a number, half of it for a name (Qwen2, GPT-4, RAG)
 SENTENCE_DENSE = 5.0  # × cosine of the sentence to the question
 RANK_PRIOR = 0.3  # ÷ the passage's rank
-EXCERPT_CHARS = 260  # per sentence
 _SHORT = 50  # a chosen sentence this short takes its next one along ("GPU:" and what follows)
 _DIGIT = re.compile(r"\d")
 _NAME = re.compile(r"[A-Za-z][a-z0-9]*[A-Z0-9-][A-Za-z0-9-]*|[A-Z]{2,}")

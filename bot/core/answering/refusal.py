@@ -15,7 +15,6 @@ only); without usable vectors the name rules and a word-overlap floor decide.
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -77,7 +76,6 @@ def names_missing(question: str, quoted: str) -> bool:
 
 
 NEIGHBOURS = 100  # closest sentences of the whole index read for the dense signals
-_STANDS_OUT = 20  # the closest sentence against the mean of this many next ones
 # bench/fit_refusal.py on the dev questions (answers_eval dev half, answers_dev2, answers_dev3).
 MODELS: dict[str, tuple[float, dict[str, float]]] = {
     "ja": (-59.130, {"relevance": 0.779, "dense_max": 35.246, "k_top1": 33.024,
@@ -97,7 +95,6 @@ def dense_features(quoted: Sequence[float], neighbours: Sequence[float]) -> dict
         "dense_max": max(quoted),
         "k_top1": neighbours[0],
         "k_spread": neighbours[0] - sum(neighbours) / len(neighbours),
-        "k_gap": neighbours[0] - _mean(neighbours[1:_STANDS_OUT]),
     }
 
 
@@ -125,11 +122,3 @@ def should_answer(features: Mapping[str, float], min_relevance: float = MIN_RELE
     if features.get("unknown_name", 0.0) or features.get("name_missing", 0.0):
         return False  # about a name the notes never use, or do not use where they'd answer
     return features.get("relevance", 0.0) >= min_relevance
-
-
-def _mean(values: Sequence[float]) -> float:
-    return sum(values) / len(values) if values else 0.0
-
-
-def probability(score: float) -> float:
-    return 1.0 / (1.0 + math.exp(-score))

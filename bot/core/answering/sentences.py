@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from bot.core.structure import table_rows
 from bot.core.text import sentences, strip_emphasis
 
-_EXCERPT_CHARS = 260
+EXCERPT_CHARS = 260  # characters of one quoted unit
 _DELIMITER_ROW = re.compile(r"^\s*\|?[\s:|-]+\|?\s*$")
 _MARKERS = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s*)+")
 _ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
@@ -106,7 +106,7 @@ def _fit(lead: str, items: list[str]) -> str:
     """The lead-in and as many of its items as fit an excerpt."""
     kept: list[str] = []
     for item in items:
-        if len(lead) + sum(len(k) + 1 for k in kept) + len(item) + 1 > _EXCERPT_CHARS:
+        if len(lead) + sum(len(k) + 1 for k in kept) + len(item) + 1 > EXCERPT_CHARS:
             break
         kept.append(item)
     return f"{lead} {_join(kept or items[:1])}"
