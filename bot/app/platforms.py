@@ -9,6 +9,7 @@ from bot.core.access import Allowlist, RateLimiter
 from bot.core.arxiv.submissions import PaperSaver
 from bot.core.assistant import Assistant
 from bot.platforms.conversation import BotPolicy, Conversation, EditBudget
+from bot.platforms.conversation.delivery import Delivery
 from bot.platforms.conversation.service import DigestPreviews
 from bot.state.store import StateStore
 
@@ -64,7 +65,7 @@ def build_slack(
     from bot.app.slack_bot import SlackBot
     from bot.platforms.slack.app import register
     from bot.platforms.slack.commands import SlackCommands
-    from bot.platforms.slack.handlers import ALLOW_SETTING, SlackEvents, transient
+    from bot.platforms.slack.handlers import ALLOW_SETTING, SlackEvents
 
     client = slack_client(settings)
     secret = settings.slack_signing_secret
@@ -83,7 +84,7 @@ def build_slack(
         state=state,
         policy=bot_policy(settings, users=users, chats=chats),
         allow_setting=ALLOW_SETTING,
-        transient=transient,
+        delivery=Delivery(patience=settings.delivery_patience),
         budget=EditBudget(per_minute=SLACK_DRAFT_EDITS_PER_MINUTE),
         digests=digests,
     )
@@ -141,7 +142,7 @@ def build_telegram(
     from bot.app.telegram_bot import Receiving, TelegramBot
     from bot.platforms.conversation.pacing import ChatPacer
     from bot.platforms.telegram.app import register
-    from bot.platforms.telegram.handlers import ALLOW_SETTING, TelegramHandlers, transient
+    from bot.platforms.telegram.handlers import ALLOW_SETTING, TelegramHandlers
     from bot.platforms.telegram.sender import Sender
 
     application = telegram_application(settings)
@@ -152,7 +153,7 @@ def build_telegram(
         state=state,
         policy=bot_policy(settings, users=users, chats=chats, min_interval=1.0),  # ≤ 1 edit/s
         allow_setting=ALLOW_SETTING,
-        transient=transient,
+        delivery=Delivery(patience=settings.delivery_patience),
         digests=digests,
     )
     sender = Sender(bot=application.bot, pacer=ChatPacer(interval=1.0))

@@ -126,6 +126,10 @@ class Settings(BaseSettings):
     # --- both bots ---
     user_questions_per_minute: int = Field(10, ge=1, description="Per-user rate limit.")
     draft_interval: float = Field(1.0, ge=0.2, description="Seconds between streamed edits.")
+    delivery_patience: float = Field(
+        30.0, ge=1, le=300,
+        description="Seconds a failing answer write is retried before the user is told.",
+    )
 
     # --- Telegram ---
     telegram_token: SecretStr | None = None

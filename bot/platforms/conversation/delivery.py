@@ -1,10 +1,9 @@
-"""Writes to a chat platform that survive a dropped connection.
+"""Writes to a chat platform that outlast its faults.
 
-A connection reset says nothing about whether the platform applied the write. Edits, drafts
-and stream appends are idempotent, so they are retried with backoff until a few seconds have
-passed; a new message is sent again once (a second copy is better than no answer), and a
-placeholder a few times (a duplicate "looking…" line costs little; losing it costs the
-drafts).
+Each platform adapter turns what its SDK raised into a ``WriteFault`` (the method, the error,
+Retry-After, whether the same write can ever succeed). ``Delivery`` retries a write with
+backoff for as long as a person would wait for an answer, honouring Retry-After, and logs one
+line per fault: no tracebacks, since a platform's bad minute is not a bug of ours.
 """
 
 from __future__ import annotations
@@ -17,48 +16,79 @@ from tenacity import (
     AsyncRetrying,
     RetryCallState,
     retry_if_exception,
-    stop_after_attempt,
-    wait_exponential,
+    stop_before_delay,
+    wait_exponential_jitter,
 )
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-Transient = Callable[[BaseException], bool]
+
+PATIENCE = 30.0  # seconds a person waits for an answer before "could not be delivered"
+
+
+class WriteFault(Exception):
+    """A platform call that failed, in words every platform shares.
+
+    ``permanent``: the same call will fail again (no access, no such message, content refused).
+    ``refusal``: the platform does not offer this native feature here (streams, drafts)."""
+
+    def __init__(
+        self, method: str, error: str, *, retry_after: float | None = None,
+        permanent: bool = False, refusal: bool = False,
+    ) -> None:
+        super().__init__(f"{method}: {error}")
+        self.method, self.error = method, error
+        self.retry_after = retry_after
+        self.permanent = permanent or refusal
+        self.refusal = refusal
 
 
 class Delivery:
     def __init__(
-        self, *, transient: Transient, attempts: int = 6, wait: float = 0.2, max_wait: float = 2.0
+        self, *, patience: float = PATIENCE, first_wait: float = 0.5, max_wait: float = 8.0
     ) -> None:
-        self._transient = transient
-        self._attempts = attempts
-        self._wait = wait_exponential(multiplier=wait, max=max_wait)
+        self.patience = patience
+        self._backoff = wait_exponential_jitter(multiplier=first_wait, max=max_wait, jitter=0.25)
 
-    def is_transient(self, error: BaseException) -> bool:
-        return self._transient(error)
-
-    async def idempotent(self, write: Callable[[], Awaitable[T]]) -> T:
-        """An edit, draft or append: retried with backoff on a transient network error."""
-        return await self._retry(write, self._attempts)
-
-    async def send(self, write: Callable[[], Awaitable[T]], *, attempts: int = 2) -> T:
-        """A new message: by default sent once more after a transient error, never more."""
-        return await self._retry(write, attempts)
-
-    async def _retry(self, write: Callable[[], Awaitable[T]], attempts: int) -> T:
+    async def write(
+        self, call: Callable[[], Awaitable[T]], *, patience: float | None = None
+    ) -> T:
+        """``call`` until it succeeds, a fault is permanent, or ``patience`` seconds pass."""
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(attempts),
+            stop=stop_before_delay(self.patience if patience is None else patience),
             wait=self._wait,
-            retry=retry_if_exception(self._transient),
+            retry=retry_if_exception(_retryable),
             reraise=True,
             before_sleep=_log_retry,
         )
-        async for attempt in retrying:
-            with attempt:
-                return await write()
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    return await call()
+        except WriteFault as fault:
+            log.warning("%s (gave up)", fault)
+            raise
         raise AssertionError("unreachable: tenacity reraises the last error")
+
+    async def once(self, call: Callable[[], Awaitable[T]]) -> T | None:
+        """A best-effort write (a draft, a status): one try; a fault is logged, not raised."""
+        try:
+            return await call()
+        except WriteFault as fault:
+            log.warning("%s (skipped)", fault)
+            return None
+
+    def _wait(self, state: RetryCallState) -> float:
+        fault = state.outcome.exception() if state.outcome else None
+        after = fault.retry_after if isinstance(fault, WriteFault) else None
+        return max(self._backoff(state), after or 0.0)
+
+
+def _retryable(error: BaseException) -> bool:
+    return isinstance(error, WriteFault) and not error.permanent
 
 
 def _log_retry(state: RetryCallState) -> None:
-    error = state.outcome.exception() if state.outcome else None
-    log.info("write failed (%s); retry %d", error.__class__.__name__, state.attempt_number)
+    fault = state.outcome.exception() if state.outcome else None
+    wait = state.next_action.sleep if state.next_action else 0.0
+    log.warning("%s (retry %d in %.1f s)", fault, state.attempt_number, wait)

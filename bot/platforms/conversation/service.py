@@ -8,7 +8,8 @@ writes in its dialect; nothing here knows Slack's or Telegram's API.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import time
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -18,7 +19,7 @@ from bot.core.answers import Answer, Lang, Summary, Turn
 from bot.core.assistant import Assistant
 from bot.core.digest import Digest
 from bot.core.phrases import phrase
-from bot.platforms.conversation.delivery import Delivery, Transient
+from bot.platforms.conversation.delivery import Delivery, WriteFault
 from bot.platforms.conversation.inflight import InFlight
 from bot.platforms.conversation.policy import BotPolicy
 from bot.platforms.conversation.relay import EditBudget, relay
@@ -41,10 +42,9 @@ class Asker:
 
 
 class Outlet(Protocol):
-    """Where one answer goes, in the platform's dialect. ``ref`` names a posted message."""
-
-    # True: ``replace`` edits ``ref`` (repeatable after a reset); False: it posts anew.
-    replaces_in_place: bool
+    """Where one answer goes, in the platform's dialect. ``ref`` names a posted message. Its
+    writes raise ``WriteFault``; ``replace`` may be repeated after one (it edits in place, or
+    goes on from where it stopped)."""
 
     async def start(self, text: str) -> str:
         """Post the placeholder; return its ref."""
@@ -56,10 +56,14 @@ class Outlet(Protocol):
 
     async def replace(self, ref: str, page: object) -> None: ...
 
-    async def add(self, page: object) -> None: ...
+    async def add(self, page: object) -> None:
+        """Post a page below (the answer's continuation, or all of it when no edit works)."""
 
     async def notice(self, ref: str | None, text: str) -> None:
         """A short plain message: in place of ``ref`` when given."""
+
+    async def discard(self, ref: str) -> None:
+        """Delete the placeholder ``ref`` (the answer went below it instead)."""
 
     @property
     def feedback_ref(self) -> str | None:
@@ -75,7 +79,7 @@ class Conversation:
         state: StateStore,
         policy: BotPolicy,
         allow_setting: str,
-        transient: Transient,
+        delivery: Delivery | None = None,
         budget: EditBudget | None = None,
         digests: DigestPreviews | None = None,
     ) -> None:
@@ -85,7 +89,7 @@ class Conversation:
         self._assistant = assistant
         self._state = state
         self._setting = allow_setting
-        self._delivery = Delivery(transient=transient)
+        self._delivery = delivery or Delivery()
         self._budget = budget
         self._digests = digests
 
@@ -132,6 +136,7 @@ class Conversation:
         """Placeholder, streamed drafts, the final pages; an apology when it fails. Turns are
         remembered per chat when ``remember``; a ``thread`` answered in is marked as joined."""
         async with self.inflight.track():
+            ref: str | None = None
             try:
                 ref = await self._placeholder(outlet, asker)
                 answer = await relay(
@@ -142,7 +147,7 @@ class Conversation:
                 )
             except Exception:
                 log.exception("answering in %s failed", asker.chat)
-                await self._notice(outlet, None, phrase("apology", asker.lang))
+                await self._notice(outlet, ref, phrase("apology", asker.lang))
                 return None
             if not await self._deliver(outlet, ref, answer, asker):
                 return None
@@ -156,48 +161,68 @@ class Conversation:
         return answer
 
     async def _placeholder(self, outlet: Outlet, asker: Asker) -> str | None:
-        """The "looking…" message, or None when the network lost it twice: the answer then
-        comes as new messages, without drafts (a lost placeholder must not lose the answer)."""
+        """The "looking…" message, or None when it could not be posted: the answer then comes
+        as new messages, without drafts (a lost placeholder must not lose the answer)."""
         try:
             thinking = phrase("thinking", asker.lang)
-            return await self._delivery.send(lambda: outlet.start(thinking), attempts=4)
-        except Exception as exc:
-            if not self._delivery.is_transient(exc):
-                raise
-            lost = type(exc).__name__  # the name only: a URL in the message may hold a token
-            log.warning("placeholder in %s lost (%s); answering without it", asker.chat, lost)
+            return await self._delivery.write(lambda: outlet.start(thinking), patience=8.0)
+        except WriteFault:
+            log.warning("placeholder in %s not posted; answering without it", asker.chat)
             return None
 
     async def _draft(self, outlet: Outlet, ref: str | None, text: str) -> None:
         if ref is not None:
-            await self._delivery.idempotent(lambda: outlet.draft(ref, text))
+            await self._delivery.once(lambda: outlet.draft(ref, text))
 
     async def _deliver(
         self, outlet: Outlet, ref: str | None, answer: Answer, asker: Asker
     ) -> bool:
+        """The answer in place of the placeholder; failing that, posted anew; failing that,
+        the "could not be delivered" notice. Each step is retried within the patience."""
         pages = list(outlet.pages(ref or "", answer))
+        deadline = time.monotonic() + self._delivery.patience
+        orphan = None
         try:
             if ref is not None:
-                first = pages.pop(0)
-                delivery = self._delivery
-                retried = delivery.idempotent if outlet.replaces_in_place else delivery.send
-                await retried(lambda: outlet.replace(ref, first))
+                first = pages[0]
+                await self._delivery.write(lambda: outlet.replace(ref, first),
+                                           patience=self._delivery.patience * 2 / 3)
+                pages.pop(0)
+        except WriteFault:
+            log.warning("answer in %s not delivered in place; posting it anew", asker.chat)
+            orphan = ref
+        try:
             for page in pages:  # a long answer continues below
-                await self._delivery.send(lambda page=page: outlet.add(page))
-        except Exception as exc:
-            log.error("answer in %s could not be delivered: %s", asker.chat, type(exc).__name__)
+                left = max(10.0, deadline - time.monotonic())
+                await self._delivery.write(lambda page=page: outlet.add(page), patience=left)
+        except WriteFault:
+            log.error("answer in %s could not be delivered", asker.chat)
             await self._notice(outlet, ref, phrase("undelivered", asker.lang))
             return False
+        if orphan:  # the answer is below: the "looking…" above it goes
+            await self._delivery.once(lambda: outlet.discard(orphan))
         return True
 
     async def _notice(self, outlet: Outlet, ref: str | None, text: str) -> None:
-        """The last word to the user; if even that fails, the log is all there is."""
-        try:
-            await self._delivery.idempotent(lambda: outlet.notice(ref, text))
-        except Exception as exc:
-            log.error("could not tell the user either: %s", type(exc).__name__)
+        """The last word to the user, in place of ``ref`` or else below; if even that fails,
+        the log is all there is."""
+        for where in dict.fromkeys((ref, None)):
+            try:
+                return await self._delivery.write(lambda where=where: outlet.notice(where, text),
+                                                  patience=10.0)
+            except WriteFault:
+                continue
+        log.error("could not tell the user in either way")
 
     # --- commands ---
+    async def reply(self, write: Callable[[], Awaitable[object]]) -> bool:
+        """A command's reply, retried like an answer; False (logged) if it never got through."""
+        try:
+            await self._delivery.write(write)
+        except WriteFault:
+            return False
+        return True
+
     async def summary(self, query: str, lang: Lang) -> Summary | str:
         """The paper's 140-character summary, or why there is none (with near titles)."""
         found = await self._assistant.summarize(query)

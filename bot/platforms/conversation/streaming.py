@@ -5,14 +5,18 @@ replaces the message instead of extending it."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+import logging
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol, cast
 
 from bot.core.answers import Answer
+from bot.platforms.conversation.delivery import WriteFault
 from bot.platforms.conversation.relay import CURSOR
 
 if TYPE_CHECKING:
     from bot.platforms.conversation.service import Outlet
+
+log = logging.getLogger(__name__)
 
 
 class Appender:
@@ -38,9 +42,11 @@ class Appender:
 
 
 class NativeStream(Protocol):
-    """A platform's own streaming of one answer (Slack chat streams, Telegram drafts)."""
+    """A platform's own streaming of one answer (Slack chat streams, Telegram drafts). Its
+    writes raise ``WriteFault``."""
 
-    async def status(self, text: str) -> None: ...
+    async def status(self, text: str) -> None:
+        """Show that the answer is coming (a courtesy: only a refusal matters)."""
 
     def ready(self) -> bool:
         """May a draft be shown now? (No: skipped; the next one carries its text too.)"""
@@ -52,7 +58,13 @@ class NativeStream(Protocol):
 
     async def close(self, answer: Answer, rest: str | None) -> None:
         """The final answer: ``rest`` completes what was shown, or is None when what was
-        shown is no prefix of it (then the answer replaces it)."""
+        shown is no prefix of it (then the answer replaces it). Repeated after a fault, it
+        goes on from where it stopped."""
+        ...
+
+    async def abandon(self) -> str | None:
+        """Stop streaming (best effort); the ref of the message shown so far, if any, for the
+        classic path to edit into the answer."""
         ...
 
     async def notice(self, text: str) -> None: ...
@@ -62,71 +74,101 @@ class NativeStream(Protocol):
 
 
 class StreamOutlet:
-    """An Outlet over a NativeStream that turns into ``fallback()`` (the placeholder and
-    edits) the moment the platform refuses to stream, and tells ``on_refused`` so."""
+    """An Outlet over a NativeStream. Streaming is an optimisation: the first fault of a
+    stream call hands this answer to ``fallback()`` (post, then edit), and a permanent refusal
+    is told to ``on_refused`` so later answers skip the stream. ``retry_close``: a failed
+    close is retried as it is (Telegram's final message is a plain send) instead."""
 
     def __init__(
         self,
         stream: NativeStream,
         *,
         fallback: Callable[[], Outlet],
-        refused: Callable[[BaseException], bool],
-        on_refused: Callable[[], None],
-        final_is_send: bool = False,
+        on_refused: Callable[[WriteFault], None],
+        retry_close: bool = False,
     ) -> None:
-        # Telegram persists a draft with a new message: not to be repeated like an edit.
-        self.replaces_in_place = not final_is_send
         self._stream, self._fallback_factory = stream, fallback
-        self._refused, self._on_refused = refused, on_refused
+        self._on_refused, self._retry_close = on_refused, retry_close
         self._appender = Appender()
         self._fallback: Outlet | None = None
-        self._ref = ""
+        self._ref: str | None = None  # the fallback's message, once there is one
         self._thinking = ""
+        self._pages_done = 0
 
     async def start(self, text: str) -> str:
         self._thinking = text
-        await self._guarded(self._stream.status(text))
+        if self._fallback is None:
+            try:
+                await self._stream.status(text)
+                return ""
+            except WriteFault as fault:
+                if not fault.refusal:
+                    log.info("%s (status skipped)", fault)
+                    return ""
+                await self._leave(fault)
+        self._ref = self._ref or await self._fallback_outlet().start(text)
         return ""
 
     async def draft(self, ref: str, text: str) -> None:
         if self._fallback is not None:
-            return await self._fallback.draft(self._ref, text)
+            if self._ref is not None:
+                await self._fallback.draft(self._ref, text)
+            return
         if not self._stream.ready():
             return
         delta = self._appender.delta(text)
-        if delta:
-            await self._guarded(self._stream.show(delta, self._appender.sent))
-
-    async def _guarded(self, call: Awaitable[None]) -> bool:
-        """Run a stream call; False when the platform refused and the fallback took over."""
+        if not delta:
+            return
         try:
-            await call
-        except Exception as exc:
-            if not self._refused(exc):
-                raise
-            self._on_refused()
-            self._fallback = self._fallback_factory()
-            self._ref = await self._fallback.start(self._thinking)
-            return False
-        return True
+            await self._stream.show(delta, self._appender.sent)
+        except WriteFault as fault:
+            await self._leave(fault)
+            self._ref = self._ref or await self._fallback_outlet().start(self._thinking)
+
+    async def _leave(self, fault: WriteFault) -> None:
+        log.warning("%s; this answer goes on without streaming", fault)
+        if fault.refusal:
+            self._on_refused(fault)
+        self._fallback = self._fallback_factory()
+        self._ref = await self._stream.abandon()
+
+    def _fallback_outlet(self) -> Outlet:
+        assert self._fallback is not None
+        return self._fallback
 
     def pages(self, ref: str, answer: Answer) -> Sequence[object]:
         return [answer]
 
     async def replace(self, ref: str, page: object) -> None:
+        """The final answer; repeated after a fault, it goes on from where it stopped."""
         answer = cast(Answer, page)
         if self._fallback is None:
-            rest = self._appender.rest(answer.text)
-            if await self._guarded(self._stream.close(answer, rest)):
-                return
-        assert self._fallback is not None
-        first, *more = self._fallback.pages(self._ref, answer)
-        await self._fallback.replace(self._ref, first)
-        for extra in more:
-            await self._fallback.add(extra)
+            try:
+                return await self._stream.close(answer, self._appender.rest(answer.text))
+            except WriteFault as fault:
+                if self._retry_close and not fault.refusal:
+                    raise
+                await self._leave(fault)
+        fallback = self._fallback_outlet()
+        self._ref = self._ref or await fallback.start(self._thinking)
+        first, *more = fallback.pages(self._ref, answer)
+        if self._pages_done == 0:
+            await fallback.replace(self._ref, first)
+            self._pages_done = 1
+        for extra in more[self._pages_done - 1 :]:
+            await fallback.add(extra)
+            self._pages_done += 1
 
     async def add(self, page: object) -> None:
-        raise AssertionError("a streamed answer is one message")
+        """The answer as new messages (its first message could not be delivered in place)."""
+        fallback = self._fallback or self._fallback_factory()
+        self._fallback = fallback
+        for extra in fallback.pages("", cast(Answer, page)):
+            await fallback.add(extra)
+
+    async def discard(self, ref: str) -> None:
+        if self._fallback is not None and self._ref:
+            await self._fallback.discard(self._ref)
 
     @property
     def feedback_ref(self) -> str | None:
@@ -135,6 +177,6 @@ class StreamOutlet:
 
     async def notice(self, ref: str | None, text: str) -> None:
         if self._fallback is not None:
-            await self._fallback.notice(self._ref or None, text)
+            await self._fallback.notice(self._ref, text)
         else:
             await self._stream.notice(text)

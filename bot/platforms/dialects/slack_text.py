@@ -59,12 +59,3 @@ def slack_error(exc: BaseException) -> str:
     if isinstance(data, dict) and data.get("error"):
         return str(data["error"])
     return f"HTTP {getattr(response, 'status_code', '?')}"
-
-
-_REFUSALS = {"method_not_supported", "not_allowed", "unknown_method", "not_allowed_token_type",
-             "feature_not_enabled", "missing_scope", "not_in_channel", "HTTP 404"}
-
-
-def refused(exc: BaseException) -> bool:
-    """A Slack API error saying streams are not available here (as opposed to a failed call)."""
-    return hasattr(exc, "response") and slack_error(exc) in _REFUSALS

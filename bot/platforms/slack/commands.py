@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.core.answers import Lang
@@ -17,6 +16,7 @@ from bot.core.assistant import Assistant
 from bot.core.phrases import phrase
 from bot.core.text import language_of
 from bot.platforms.conversation import Asker
+from bot.platforms.conversation.delivery import WriteFault
 from bot.platforms.dialects.slack_blocks import (
     ARXIV_SAVE,
     FEEDBACK_UP,
@@ -27,7 +27,7 @@ from bot.platforms.dialects.slack_blocks import (
     plain_fallback,
     summary_blocks,
 )
-from bot.platforms.dialects.slack_text import clean_question, slack_error
+from bot.platforms.dialects.slack_text import clean_question
 from bot.platforms.slack.handlers import Ack, SlackEvents, SlackOutlet
 
 log = logging.getLogger(__name__)
@@ -45,16 +45,13 @@ class SlackCommands:
         asker, question = self._asker(command)
         if not await self._ack(ack, command, asker, question, "usage_ask"):
             return
-        client = self._events.client
+        channel = SlackOutlet(self._events.client, asker.chat, None)
         try:
-            posted = await client.chat_postMessage(
-                channel=asker.chat, text=f"<@{asker.user}>: {question}",
-                unfurl_links=False, unfurl_media=False,
-            )
-        except SlackApiError as exc:  # not in the channel: answer privately, without streaming
-            log.info("/ask cannot post in %s: %s", asker.chat, slack_error(exc))
+            posted = await channel.post(text=f"<@{asker.user}>: {question}")
+        except WriteFault as fault:  # not in the channel, or Slack down: answer privately
+            log.info("/ask cannot post in %s (%s); answering privately", asker.chat, fault)
             return await self._privately(command, asker, question)
-        outlet = SlackOutlet(client, asker.chat, posted["ts"])
+        outlet = SlackOutlet(self._events.client, asker.chat, posted["ts"])
         await self._talk.answer(asker, question, outlet, thread=posted["ts"])
 
     async def on_paper(self, ack: Ack, command: dict[str, Any], respond: Ack) -> None:

@@ -7,7 +7,6 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -15,10 +14,12 @@ from bot.core.answers import Answer, Turn
 from bot.core.phrases import phrase
 from bot.core.text import language_of
 from bot.platforms.conversation import Asker, Conversation, Outlet
+from bot.platforms.conversation.delivery import WriteFault
 from bot.platforms.conversation.pacing import ChatPacer
 from bot.platforms.conversation.streaming import StreamOutlet
 from bot.platforms.dialects import slack_text as text_in
 from bot.platforms.dialects.slack_blocks import PROMPTS, answer_messages, plain_fallback
+from bot.platforms.slack.faults import calling, refusal_scope
 from bot.platforms.slack.stream import SlackNativeStream
 
 log = logging.getLogger(__name__)
@@ -26,15 +27,8 @@ Ack = Callable[..., Awaitable[Any]]
 ALLOW_SETTING = "NOTESBOT_SLACK_ALLOWED_USERS"
 
 
-def transient(exc: BaseException) -> bool:
-    """A dropped connection, a timeout or a 5xx: the same write may succeed again."""
-    status = getattr(exc.response, "status_code", 0) if isinstance(exc, SlackApiError) else 0
-    return status >= 500 or isinstance(exc, aiohttp.ClientConnectionError | TimeoutError | OSError)
-
-
 class SlackOutlet:
     """One answer in a channel thread (or at a DM's top level): ``ref`` is a message ts."""
-    replaces_in_place = True  # replace edits the placeholder: repeatable
 
     def __init__(self, client: AsyncWebClient, channel: str, thread_ts: str | None) -> None:
         self._client, self._channel, self.thread_ts = client, channel, thread_ts
@@ -44,7 +38,7 @@ class SlackOutlet:
         return str((await self.post(text=text))["ts"])
 
     async def draft(self, ref: str, text: str) -> None:
-        await self._client.chat_update(channel=self._channel, ts=ref, text=plain_fallback(text))
+        await self.update(ref, text=plain_fallback(text))
 
     def pages(self, ref: str, answer: Answer) -> Sequence[object]:
         self.feedback_ref, text = f"{self._channel}:{ref}", plain_fallback(answer.text)
@@ -53,22 +47,31 @@ class SlackOutlet:
 
     async def replace(self, ref: str, page: object) -> None:
         text, blocks = page  # type: ignore[misc]
-        await self._client.chat_update(channel=self._channel, ts=ref, text=text, blocks=blocks)
+        await self.update(ref, text=text, blocks=blocks)
 
     async def add(self, page: object) -> None:
         text, blocks = page  # type: ignore[misc]
         await self.post(text=text, blocks=blocks)
 
     async def notice(self, ref: str | None, text: str) -> None:
-        if ref is not None:  # in place of the placeholder, else below the question
-            return await self._client.chat_update(channel=self._channel, ts=ref, text=text)
+        if ref:  # in place of the placeholder, else below the question
+            return await self.update(ref, text=text)
         await self.post(text=text)
 
+    async def discard(self, ref: str) -> None:
+        with calling("chat.delete"):
+            await self._client.chat_delete(channel=self._channel, ts=ref)
+
+    async def update(self, ts: str, **content: Any) -> None:
+        with calling("chat.update"):
+            await self._client.chat_update(channel=self._channel, ts=ts, **content)
+
     async def post(self, **content: Any) -> Any:
-        return await self._client.chat_postMessage(
-            channel=self._channel, thread_ts=self.thread_ts, unfurl_links=False,
-            unfurl_media=False, **content,
-        )
+        with calling("chat.postMessage"):
+            return await self._client.chat_postMessage(
+                channel=self._channel, thread_ts=self.thread_ts, unfurl_links=False,
+                unfurl_media=False, **content,
+            )
 
 
 class SlackEvents:
@@ -78,7 +81,7 @@ class SlackEvents:
         self.conversation, self.client, self.native = conversation, client, native
         self.bot_user: str | None = None
         self.bot_id: str | None = None
-        self.streams: dict[str, bool] = {}  # workspace → streams natively (learned once)
+        self.no_streams: set[str] = set()  # workspaces and channels that refused streams
         self.pacer = ChatPacer(interval=1.0)
 
     async def on_assistant_thread(self, event: dict[str, Any]) -> None:
@@ -124,16 +127,23 @@ class SlackEvents:
 
     def _outlet(self, event: dict[str, Any], body: dict[str, Any], edits: SlackOutlet) -> Outlet:
         """A native stream where the workspace has them, else the placeholder and edits."""
-        team = event.get("team") or body.get("team_id") or ""
-        if not self.native or not self.streams.get(team, True):
+        team, channel = event.get("team") or body.get("team_id") or "", event["channel"]
+        if not self.native or {team, f"{team}/{channel}"} & self.no_streams:
             return edits
         thread = event.get("thread_ts") or event["ts"]
-        stream = SlackNativeStream(self.client, event["channel"], thread, user=event["user"],
+        stream = SlackNativeStream(self.client, channel, thread, user=event["user"],
                                    team=team or None, pacer=self.pacer)
-        return StreamOutlet(
-            stream, fallback=lambda: edits, refused=text_in.refused,
-            on_refused=lambda: self.streams.__setitem__(team, False),
-        )
+        return StreamOutlet(stream, fallback=lambda: edits,
+                            on_refused=lambda fault: self._refused(fault, team, channel))
+
+    def _refused(self, fault: WriteFault, team: str, channel: str) -> None:
+        """Streams refused for good: this workspace (or channel) answers with edits from now."""
+        where = channel if refusal_scope(fault.error) == "channel" else None
+        key = f"{team}/{where}" if where else team
+        if key not in self.no_streams:
+            self.no_streams.add(key)
+            log.warning("Slack %s %s refused streams (%s); answering with post and update there",
+                        "channel" if where else "workspace", where or team or "?", fault.error)
 
     async def refuse(self, asker: Asker, outlet: SlackOutlet, text: str, *, private: bool) -> None:
         if not private:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Sequence
-from typing import cast
+from typing import Any, cast
 
 from telegram import Message, Update
 from telegram.constants import ChatAction, ChatType
-from telegram.error import BadRequest, NetworkError, TelegramError
+from telegram.error import NetworkError, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.core.answers import Answer, Lang
@@ -19,10 +19,12 @@ from bot.core.assistant import Assistant
 from bot.core.phrases import phrase
 from bot.core.text import language_of
 from bot.platforms.conversation import Asker, Conversation, Outlet
+from bot.platforms.conversation.delivery import WriteFault
 from bot.platforms.conversation.streaming import StreamOutlet
 from bot.platforms.dialects import telegram_html as out
 from bot.platforms.dialects.telegram_text import addressed, language_of_client, strip_handle
 from bot.platforms.telegram import drafts
+from bot.platforms.telegram.faults import whole_bot
 from bot.platforms.telegram.sender import FEEDBACK, Sender, inline_result
 
 log = logging.getLogger(__name__)
@@ -30,14 +32,8 @@ Context = ContextTypes.DEFAULT_TYPE
 ALLOW_SETTING = "NOTESBOT_TELEGRAM_ALLOWED_USERS"
 
 
-def transient(exc: BaseException) -> bool:
-    """A dropped connection or a timeout (PTB's NetworkError), not a refused request."""
-    return isinstance(exc, NetworkError) and not isinstance(exc, BadRequest)
-
-
 class TelegramOutlet:
     """One answer in a chat: ``ref`` is the placeholder's message id."""
-    replaces_in_place = True  # replace edits the placeholder: repeatable
 
     def __init__(self, sender: Sender, chat: int, reply_to: int | None) -> None:
         self._sender, self._chat, self._reply_to = sender, chat, reply_to
@@ -65,6 +61,9 @@ class TelegramOutlet:
     async def notice(self, ref: str | None, text: str) -> None:
         await self._sender.say(self._chat, text)
 
+    async def discard(self, ref: str) -> None:
+        await self._sender.delete(self._chat, int(ref))
+
 
 class TelegramHandlers:
     def __init__(
@@ -72,6 +71,7 @@ class TelegramHandlers:
         digest_lang: Lang, drafts: bool = True, papers: PaperSaver | None = None,
     ) -> None:
         self.conversation, self.drafts, self._papers = conversation, drafts, papers
+        self.no_drafts: set[int] = set()  # chats where Telegram refused drafts
         self._assistant, self._sender, self._digest_lang = assistant, sender, digest_lang
 
     async def dedupe(self, update: Update, context: Context) -> None:
@@ -102,17 +102,35 @@ class TelegramHandlers:
         outlet: Outlet = TelegramOutlet(
             self._sender, message.chat_id, None if private else message.id
         )
-        if private and self.drafts:  # animated drafts, persisted by one final message
-            edits = outlet
+        if private and self.drafts and message.chat_id not in self.no_drafts:
+            edits = outlet  # animated drafts, persisted by one final message
             stream = drafts.TelegramDrafts(self._sender, message.chat_id, message.id)
-            outlet = StreamOutlet(stream, fallback=lambda: edits, refused=drafts.refused,
-                                  on_refused=lambda: None, final_is_send=True)
+            outlet = StreamOutlet(stream, fallback=lambda: edits, retry_close=True,
+                                  on_refused=lambda fault: self._refused(fault, message.chat_id))
         history = self.conversation.history(asker.chat)
         await self.conversation.answer(asker, question, outlet, history=history, remember=True)
 
+    async def _send(self, chat: int, html: str, **options: Any) -> None:
+        await self.conversation.reply(lambda: self._sender.send(chat, html, **options))
+
+    async def _say(self, chat: int, text: str) -> None:
+        await self.conversation.reply(lambda: self._sender.say(chat, text))
+
+    def _refused(self, fault: WriteFault, chat: int) -> None:
+        """Drafts refused for good: in this chat, or everywhere if the server lacks them."""
+        everywhere = whole_bot(fault)
+        if everywhere:
+            self.drafts = False
+        elif chat not in self.no_drafts:
+            self.no_drafts.add(chat)
+        else:
+            return
+        log.warning("Telegram refused drafts %s (%s); answering with edits there",
+                    "on this server" if everywhere else f"in chat {chat}", fault.error)
+
     async def on_start(self, update: Update, context: Context) -> None:
         if (asker := await self._gate(update.effective_message)) is not None:
-            await self._sender.say(int(asker.chat), phrase("help", asker.lang))
+            await self._say(int(asker.chat), phrase("help", asker.lang))
 
     async def on_paper(self, update: Update, context: Context) -> None:
         query = " ".join(context.args or [])
@@ -121,31 +139,31 @@ class TelegramHandlers:
             return
         summary = await self.conversation.summary(query, asker.lang)
         html = out.escape(summary) if isinstance(summary, str) else out.summary_html(summary)
-        await self._sender.send(int(asker.chat), html)
+        await self._send(int(asker.chat), html)
 
     async def on_search(self, update: Update, context: Context) -> None:
         query = " ".join(context.args or [])
         asker = await self._gate(update.effective_message, query, "usage_search", "/search")
         if asker is not None:
             for page in out.hits_html(await self._assistant.search(query, 5), asker.lang):
-                await self._sender.send(int(asker.chat), page)
+                await self._send(int(asker.chat), page)
 
     async def on_new(self, update: Update, context: Context) -> None:
         if (asker := await self._gate(update.effective_message)) is not None:
-            await self._sender.say(int(asker.chat), self.conversation.forget(asker))
+            await self._say(int(asker.chat), self.conversation.forget(asker))
 
     async def on_digest(self, update: Update, context: Context) -> None:
         if (asker := await self._gate(update.effective_message)) is not None:
             digest = await self.conversation.digest(asker.chat)
             for page, keys in out.digest_pages(digest, self._digest_lang):
-                await self._sender.send(int(asker.chat), page, keys=keys)
+                await self._send(int(asker.chat), page, keys=keys)
 
     async def on_subscribe(self, update: Update, context: Context) -> None:
         """/subscribe and /unsubscribe: the daily digest in this chat, or not."""
         message = update.effective_message
         on = bool(message and (message.text or "").startswith("/subscribe"))
         if (asker := await self._gate(message)) is not None:
-            await self._sender.say(int(asker.chat), self.conversation.subscribe(asker, on))
+            await self._say(int(asker.chat), self.conversation.subscribe(asker, on))
 
     async def on_inline(self, update: Update, context: Context) -> None:
         """``@bot words``: matching papers' 140-character summaries (allowlisted users only)."""
@@ -174,13 +192,16 @@ class TelegramHandlers:
             summaries = await self.conversation.cited_summaries(record) if kind == "sum" else None
             pages = out.followup_html(record, summaries, lang)
         for page in pages:
-            await self._sender.send(chat, page, reply_to=query.message.message_id)
+            await self._send(chat, page, reply_to=query.message.message_id)
 
     async def on_error(self, update: object, context: Context) -> None:
         """Last resort (a handler raised): one apology, never silence."""
-        log.error("Telegram handler failed: %r", context.error, exc_info=context.error)
+        if isinstance(context.error, WriteFault | NetworkError):  # Telegram's fault: one line
+            log.error("Telegram handler failed: %s", context.error)
+        else:
+            log.error("Telegram handler failed: %r", context.error, exc_info=context.error)
         if isinstance(update, Update) and update.effective_chat is not None:
-            with contextlib.suppress(TelegramError):  # Telegram itself failing: nothing to do
+            with contextlib.suppress(TelegramError, WriteFault):  # Telegram failing: nothing to do
                 apology = phrase("apology", language_of_client(update.effective_user))
                 await self._sender.say(update.effective_chat.id, apology)
 
@@ -196,7 +217,7 @@ class TelegramHandlers:
         usage_text = phrase(usage, lang, command=command) if usage else ""
         refusal = self.conversation.refusal(asker, text, usage_text)
         if refusal is not None:
-            await self._sender.say(message.chat_id, refusal.replace("`", ""))
+            await self._say(message.chat_id, refusal.replace("`", ""))
             return None
         return asker
 

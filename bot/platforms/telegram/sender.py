@@ -27,8 +27,10 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.core.answers import Summary
+from bot.platforms.conversation.delivery import WriteFault
 from bot.platforms.conversation.pacing import ChatPacer
 from bot.platforms.dialects.telegram_html import Buttons, escape, plain, summary_html
+from bot.platforms.telegram.faults import calling
 
 log = logging.getLogger(__name__)
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -59,9 +61,10 @@ class Sender:
         await self.pacer.wait(chat_id)
         reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
         markup = keyboard(keys)
-        sent = await _html_or_plain(html, lambda text, mode: self.bot.send_message(
-            chat_id, text, parse_mode=mode, link_preview_options=_NO_PREVIEW,
-            reply_parameters=reply, reply_markup=markup))
+        with calling("sendMessage"):
+            sent = await _html_or_plain(html, lambda text, mode: self.bot.send_message(
+                chat_id, text, parse_mode=mode, link_preview_options=_NO_PREVIEW,
+                reply_parameters=reply, reply_markup=markup))
         return cast(Message, sent)  # "not modified" is an edit's answer only
 
     async def say(self, chat_id: int, text: str, *, reply_to: int | None = None) -> Message:
@@ -73,21 +76,27 @@ class Sender:
     ) -> None:
         await self.pacer.wait(chat_id)
         markup = keyboard(keys)
-        await _html_or_plain(html, lambda text, mode: self.bot.edit_message_text(
-            text, chat_id=chat_id, message_id=message_id, parse_mode=mode,
-            link_preview_options=_NO_PREVIEW, reply_markup=markup))
+        with calling("editMessageText"):
+            await _html_or_plain(html, lambda text, mode: self.bot.edit_message_text(
+                text, chat_id=chat_id, message_id=message_id, parse_mode=mode,
+                link_preview_options=_NO_PREVIEW, reply_markup=markup))
+
+    async def delete(self, chat_id: int, message_id: int) -> None:
+        with calling("deleteMessage"):
+            await self.bot.delete_message(chat_id, message_id)
 
     async def draft(self, chat_id: int, message_id: int, text: str) -> None:
         """Show a draft as plain text (partial Markdown is no valid HTML) if the chat is free."""
         if not self.pacer.try_now(chat_id):
             return
         try:
-            await self.bot.edit_message_text(
-                text[:4000], chat_id=chat_id, message_id=message_id,
-                link_preview_options=_NO_PREVIEW,
-            )
-        except BadRequest as exc:
-            if not _says(exc, "message is not modified"):
+            with calling("editMessageText"):
+                await self.bot.edit_message_text(
+                    text[:4000], chat_id=chat_id, message_id=message_id,
+                    link_preview_options=_NO_PREVIEW,
+                )
+        except WriteFault as fault:
+            if "message is not modified" not in fault.error.lower():
                 raise
 
 
