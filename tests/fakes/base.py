@@ -12,6 +12,7 @@ import contextlib
 import random
 import threading
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
@@ -78,32 +79,109 @@ async def _cancel_the_rest() -> None:
     await asyncio.gather(*tasks, return_exceptions=True)
 
 
+@dataclass(frozen=True)
+class Fault:
+    """What one call gets instead of its normal reply.
+
+    ``reply``: an error reply (``status``, and the platform's error code or description in
+    ``error``; 429 carries ``retry_after``); ``reset``: the connection is dropped before the
+    call is handled; ``stall``: the call waits ``seconds``, then is handled as usual."""
+
+    kind: str = "reply"
+    status: int = 200
+    error: str = "internal_error"
+    retry_after: int | None = None
+    seconds: float = 10.0
+
+    @classmethod
+    def code(cls, error: str, status: int = 200) -> Fault:
+        return cls("reply", status, error)
+
+    @classmethod
+    def http(cls, status: int) -> Fault:
+        return cls("reply", status, f"HTTP {status}")
+
+    @classmethod
+    def rate_limited(cls, retry_after: int = 1) -> Fault:
+        return cls("reply", 429, "ratelimited", retry_after)
+
+    @classmethod
+    def reset(cls) -> Fault:
+        return cls("reset")
+
+    @classmethod
+    def stall(cls, seconds: float = 10.0) -> Fault:
+        return cls("stall", seconds=seconds)
+
+
+class FaultScript:
+    """Faults for the next calls of a method, in one chat or any (``times`` None: forever)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._planned: list[list[Any]] = []  # [method, chat, fault, times left]
+
+    def add(self, method: str, fault: Fault, *, chat: str | None = None,
+            times: int | None = 1) -> None:
+        with self._lock:
+            self._planned.append([method, chat, fault, times])
+
+    def clear(self, chat: str | None = None) -> None:
+        """Lift every fault (``chat``: only that chat's)."""
+        with self._lock:
+            self._planned = [p for p in self._planned if chat is not None and p[1] != chat]
+
+    def take(self, method: str, chat: object) -> Fault | None:
+        with self._lock:
+            for plan in self._planned:
+                if plan[0] == method and plan[1] in (None, str(chat)) and plan[3] != 0:
+                    plan[3] = None if plan[3] is None else plan[3] - 1
+                    return plan[2]  # type: ignore[no-any-return]
+        return None
+
+
+async def stall_or_reset(request: web.Request, fault: Fault | None) -> bool:
+    """Apply a stall (then carry on) or a reset; True when the connection is gone."""
+    if fault is not None and fault.kind == "stall":
+        await asyncio.sleep(fault.seconds)
+    if fault is not None and fault.kind == "reset" and request.transport is not None:
+        request.transport.abort()
+        return True
+    return False
+
+
 class Resets:
-    """Wire faults of a flaky network between the bot and the platform: one in ``every``
-    requests to ``methods`` (at random, seeded) has its connection dropped before it is
-    handled (so the write did not happen); with ``close_after`` every response closes its
-    connection."""
+    """Wire faults of a flaky network between the bot and the platform: of the requests to
+    ``methods``, every ``every``-th (or, ``at_random``, one in ``every`` at random, seeded)
+    has its connection dropped before it is handled (so the write did not happen); with
+    ``close_after`` every response closes its connection."""
 
     def __init__(self) -> None:
         self.every = 0
         self.methods: frozenset[str] = frozenset()
         self.close_after = False
+        self.at_random = True
         self.dropped: list[str] = []
+        self._seen = 0
         self._random = random.Random(5)
         self._lock = threading.Lock()
 
-    def arm(self, *, every: int, methods: set[str], close_after: bool = True) -> None:
+    def arm(self, *, every: int, methods: set[str], close_after: bool = True,
+            at_random: bool = True) -> None:
         with self._lock:
             self.every, self.methods, self.close_after = every, frozenset(methods), close_after
+            self.at_random, self._seen = at_random, 0
 
     def _due(self, method: str) -> bool:
         with self._lock:
             if not self.every or method not in self.methods:
                 return False
-            if self._random.random() >= 1 / self.every:
-                return False
-            self.dropped.append(method)
-            return True
+            self._seen += 1
+            due = (self._random.random() < 1 / self.every if self.at_random
+                   else self._seen % self.every == 0)
+            if due:
+                self.dropped.append(method)
+            return due
 
     @web.middleware
     async def middleware(

@@ -18,7 +18,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from tests.fakes.base import Resets, ThreadedServer
+from tests.fakes.base import Fault, FaultScript, Resets, ThreadedServer, stall_or_reset
 
 BOT_USER, BOT_ID, TEAM = "UBOT", "BBOT", "T0001"
 
@@ -31,11 +31,7 @@ class Call:
     at: float = field(default_factory=time.monotonic)
 
 
-@dataclass
-class Fail:
-    status: int = 200
-    error: str = "internal_error"
-    retry_after: int | None = None
+Fail = Fault  # a scripted error reply, reset or stall (tests.fakes.base.Fault)
 
 
 class FakeSlack:
@@ -44,7 +40,7 @@ class FakeSlack:
         self.messages: dict[str, list[dict[str, Any]]] = {}  # channel -> messages
         self.acks: dict[str, tuple[float, dict | None]] = {}  # envelope -> (seconds, payload)
         self._sent_at: dict[str, float] = {}
-        self._fails: dict[str, list[Fail]] = {}
+        self.faults = FaultScript()
         self._sockets: list[web.WebSocketResponse] = []
         self._ts = itertools.count(1)
         self._lock = threading.Lock()
@@ -68,9 +64,9 @@ class FakeSlack:
     def stop(self) -> None:
         self.server.stop()
 
-    def fail_next(self, method: str, *fails: Fail) -> None:
-        with self._lock:
-            self._fails.setdefault(method, []).extend(fails or [Fail()])
+    def fail_next(self, method: str, *fails: Fault) -> None:
+        for fail in fails or [Fault()]:
+            self.faults.add(method, fail)
 
     def calls_to(self, method: str) -> list[dict[str, Any]]:
         with self._lock:
@@ -154,14 +150,13 @@ class FakeSlack:
         params = await _params(request)
         with self._lock:
             self.calls.append(Call(method, params, dict(request.headers)))
-            fail = self._fails.get(method, []).pop(0) if self._fails.get(method) else None
+        fault = self.faults.take(method, params.get("channel") or params.get("channel_id"))
+        if await stall_or_reset(request, fault):
+            return web.Response(status=500)
         if not request.headers.get("Authorization", "").startswith("Bearer "):
             return web.json_response({"ok": False, "error": "not_authed"})
-        if fail is not None:
-            headers = {"Retry-After": str(fail.retry_after)} if fail.retry_after else {}
-            error = "ratelimited" if fail.status == 429 else fail.error
-            return web.json_response({"ok": False, "error": error}, status=fail.status,
-                                     headers=headers)
+        if fault is not None and fault.kind == "reply":
+            return _error_reply(fault)
         return web.json_response({"ok": True, **self._answer(method, params)})
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -174,6 +169,12 @@ class FakeSlack:
             return self._post(params)
         if method == "chat.update":
             return self._update(params)
+        if method == "chat.delete":
+            with self._lock:
+                kept = [m for m in self.messages.get(params["channel"], [])
+                        if m["ts"] != params["ts"]]
+                self.messages[params["channel"]] = kept
+            return {"channel": params["channel"], "ts": params["ts"]}
         if method == "chat.postEphemeral":
             return {"message_ts": self.next_ts()}
         if method in ("chat.startStream", "chat.appendStream", "chat.stopStream"):
@@ -213,6 +214,16 @@ class FakeSlack:
         with self._lock:
             self.calls.append(Call("response_url", body, dict(request.headers)))
         return web.Response(text="ok")
+
+
+def _error_reply(fault: Fault) -> web.Response:
+    """Slack's error: ``ok: false`` with a code; a 5xx from its edge is no JSON at all."""
+    if fault.status >= 500:
+        return web.Response(status=fault.status, text="<html>upstream error</html>",
+                            content_type="text/html")
+    headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else {}
+    error = "ratelimited" if fault.status == 429 else fault.error
+    return web.json_response({"ok": False, "error": error}, status=fault.status, headers=headers)
 
 
 async def _params(request: web.Request) -> dict[str, Any]:

@@ -14,11 +14,12 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any
 
 from aiohttp import web
 
-from tests.fakes.base import Resets, ThreadedServer
+from tests.fakes.base import Fault, FaultScript, Resets, ThreadedServer, stall_or_reset
 from tests.fakes.telegram_html import HtmlError, visible_text
 
 BOT = {"id": 9000, "is_bot": True, "first_name": "Notes", "username": "notes_test_bot"}
@@ -39,7 +40,7 @@ class FakeTelegram:
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
-        self._fails: dict[str, list[dict[str, Any]]] = {}
+        self.faults = FaultScript()
         self._lock = threading.Lock()
         self._new_update: asyncio.Event | None = None
         self.resets = Resets()
@@ -74,11 +75,7 @@ class FakeTelegram:
     def fail_next(self, method: str, *, status: int = 429, retry_after: int | None = 1,
                   description: str | None = None, times: int = 1) -> None:
         text = description or f"Too Many Requests: retry after {retry_after or 0}"
-        error = {"ok": False, "error_code": status, "description": text}
-        if status == 429:
-            error["parameters"] = {"retry_after": retry_after}
-        with self._lock:
-            self._fails.setdefault(method, []).extend([error] * times)
+        self.faults.add(method, Fault("reply", status, text, retry_after), times=times)
 
     def calls_to(self, method: str) -> list[dict[str, Any]]:
         with self._lock:
@@ -106,9 +103,11 @@ class FakeTelegram:
         params = await _params(request)
         with self._lock:
             self.calls.append(Call(method, params))
-            failure = self._fails.get(method, []).pop(0) if self._fails.get(method) else None
-        if failure:
-            return web.json_response(failure, status=failure["error_code"])
+        fault = self.faults.take(method, params.get("chat_id"))
+        if await stall_or_reset(request, fault):
+            return web.Response(status=500)
+        if fault is not None and fault.kind == "reply":
+            return _error_reply(fault)
         try:
             result = await self._dispatch(method, params)
         except _ApiError as exc:
@@ -125,6 +124,13 @@ class FakeTelegram:
             return self._send(params)
         if method == "editMessageText":
             return self._edit(params)
+        if method == "deleteMessage":
+            with self._lock:
+                gone = self.chats.get(int(params["chat_id"]), {}).pop(int(params["message_id"]),
+                                                                       None)
+            if gone is None:
+                raise _ApiError(400, "Bad Request: message to delete not found")
+            return True
         if method == "getWebhookInfo":
             return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
         if method == "getMyCommands":
@@ -181,6 +187,20 @@ class FakeTelegram:
 class _ApiError(Exception):
     def __init__(self, status: int, description: str) -> None:
         self.status, self.description = status, description
+
+
+def _error_reply(fault: Fault) -> web.Response:
+    """The Bot API's error: ``ok: false``, ``error_code`` and a description (429s say when)."""
+    status = fault.status if fault.status >= 400 else 400
+    description = fault.error
+    if status == 429:
+        description = f"Too Many Requests: retry after {fault.retry_after}"
+    elif fault.error.startswith("HTTP "):
+        description = HTTPStatus(status).phrase
+    body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+    if status == 429:
+        body["parameters"] = {"retry_after": fault.retry_after}
+    return web.json_response(body, status=status)
 
 
 async def post_update(url: str, update: dict[str, Any], secret: str | None) -> int:

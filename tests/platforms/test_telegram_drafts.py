@@ -58,10 +58,23 @@ async def test_a_group_question_edits_in_place(world):
     assert world.fake.calls_to("editMessageText"), "the placeholder was edited into the answer"
 
 
-async def test_a_rate_limited_draft_falls_back_to_edits_without_losing_the_answer(world):
-    world.fake.fail_next("sendMessageDraft", status=429, retry_after=5)
-    world.fake.push_update(private_text("Sentence-BERT とは", user_id=ALLOWED))
+async def test_a_rate_limited_draft_falls_back_to_edits_without_losing_the_answer(
+    world, openai_server
+):
+    openai_server.script(Reply(ANSWER, pace=0.1))
+    world.fake.fail_next("sendMessageDraft", status=429, retry_after=5, times=2)
+    world.fake.push_update(private_text("Transformer はなぜ学習が速い？", user_id=ALLOWED))
     (answer,) = await final_messages(world, ALLOWED, timeout=30)
-    assert "paper-notes.txt" in answer["text"]
-    assert len(world.fake.calls_to("sendMessageDraft")) == 1, "no waiting out a draft's 429"
-    assert wire(world, ALLOWED)[-1] == "editMessageText", "placeholder edited into the answer"
+    assert "BLEU 28.4" in answer["text"] and "deep-dive_attention.md" in answer["text"]
+    calls = wire(world, ALLOWED)
+    assert calls[:3] == ["sendMessageDraft", "sendMessageDraft", "sendMessage"], calls
+    assert set(calls[3:]) == {"editMessageText"}, "the placeholder edited into the answer"
+    assert len(world.fake.messages(ALLOWED)) == 1
+
+
+async def test_a_server_without_drafts_is_remembered(world):
+    world.fake.fail_next("sendMessageDraft", status=404, retry_after=None,
+                         description="Not Found: method not found", times=2)
+    world.fake.push_update(private_text("Sentence-BERT とは", user_id=ALLOWED))
+    await final_messages(world, ALLOWED, timeout=30)
+    assert world.bot.handlers.drafts is False, "no chat will get drafts from this server"
