@@ -8,8 +8,9 @@ line per fault: no tracebacks, since a platform's bad minute is not a bug of our
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import TypeVar
 
 from tenacity import (
@@ -41,6 +42,23 @@ class WriteFault(Exception):
         self.retry_after = retry_after
         self.permanent = permanent or refusal
         self.refusal = refusal
+
+
+Explain = Callable[[str, BaseException], "WriteFault | None"]
+
+
+@contextlib.contextmanager
+def translating(method: str, explain: Explain) -> Iterator[None]:
+    """Raise what an SDK raises inside as ``explain(method, error)``; an error it does not
+    explain (None: no platform error, a bug) goes on as it is."""
+    try:
+        yield
+    except WriteFault:
+        raise
+    except Exception as exc:
+        if (fault := explain(method, exc)) is None:
+            raise
+        raise fault from exc
 
 
 class Delivery:

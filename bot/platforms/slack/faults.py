@@ -4,12 +4,11 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.platforms.conversation.delivery import WriteFault
+from bot.platforms.conversation.delivery import WriteFault, translating
 from bot.platforms.dialects.slack_text import slack_error
 
 # The same call will fail again: access, the target, or content Slack refuses.
@@ -53,14 +52,6 @@ def fault(method: str, exc: BaseException) -> WriteFault | None:
     return None
 
 
-@contextlib.contextmanager
-def calling(method: str) -> Iterator[None]:
+def calling(method: str) -> contextlib.AbstractContextManager[None]:
     """Raise what fails inside as the WriteFault of ``method``."""
-    try:
-        yield
-    except WriteFault:
-        raise
-    except Exception as exc:
-        if (translated := fault(method, exc)) is None:
-            raise
-        raise translated from exc
+    return translating(method, fault)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import warnings
-from collections.abc import Iterator
 from datetime import timedelta
 
 from telegram.error import (
@@ -19,7 +18,7 @@ from telegram.error import (
     TimedOut,
 )
 
-from bot.platforms.conversation.delivery import WriteFault
+from bot.platforms.conversation.delivery import WriteFault, translating
 
 # Bad Requests that the same call meets again (Telegram's descriptions, lower-cased).
 _PERMANENT = (
@@ -55,17 +54,9 @@ def whole_bot(fault: WriteFault) -> bool:
     return fault.refusal and ("not found" in fault.error.lower() or "404" in fault.error)
 
 
-@contextlib.contextmanager
-def calling(method: str) -> Iterator[None]:
+def calling(method: str) -> contextlib.AbstractContextManager[None]:
     """Raise what fails inside as the WriteFault of ``method``."""
-    try:
-        yield
-    except WriteFault:
-        raise
-    except Exception as exc:
-        if (translated := fault(method, exc)) is None:
-            raise
-        raise translated from exc
+    return translating(method, fault)
 
 
 def _seconds(exc: RetryAfter) -> float:
