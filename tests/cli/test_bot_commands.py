@@ -66,6 +66,8 @@ async def test_notesbot_slack_answers_and_stops_on_sigterm(sample_index):
 
 
 async def test_notesbot_telegram_answers_and_stops_on_sigterm(sample_index):
+    """With a fault on the way: one log line names it; no traceback, no progress bar."""
+    from tests.fakes.base import Fault
     from tests.fakes.telegram_fake import FakeTelegram
     from tests.fakes.telegram_updates import private_text
 
@@ -79,12 +81,16 @@ async def test_notesbot_telegram_answers_and_stops_on_sigterm(sample_index):
     proc = start("telegram", env, sample_index.data_dir)
     try:
         await fake.wait_for("getUpdates", timeout=60)
+        fake.faults.add("sendMessage", Fault.http(500))
         fake.push_update(private_text("Sentence-BERT とは", user_id=42))
         await fake.wait_for("sendMessageDraft", timeout=30)  # a private chat: drafts, then
-        (answer,) = await fake.wait_for("sendMessage", timeout=30)  # one final message
+        _, answer = await fake.wait_for("sendMessage", 2, timeout=30)  # one final message
         assert "paper-notes.txt" in answer["text"]
     finally:
         code, seconds, output = stop(proc)
         fake.stop()
     assert code == 0 and seconds < 10, output
     assert "SECRET" not in output, "the token (it is in every Bot API URL) never reaches logs"
+    faults = [line for line in output.splitlines() if "sendMessage: " in line]
+    assert len(faults) == 1 and "Internal Server Error (retry 1 in" in faults[0], output
+    assert "Traceback" not in output and "it/s" not in output and "Batches" not in output
