@@ -8,8 +8,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 
-from bot.platforms.slack import faults as slack
-from bot.platforms.telegram import faults as telegram
+from bot.platforms.dialects import slack_faults as slack
+from bot.platforms.dialects import telegram_faults as telegram
 
 
 def slack_error(error: str | None, status: int = 200, headers: dict | None = None) -> Exception:

@@ -21,6 +21,7 @@ from bot.core.digest import Digest
 from bot.core.phrases import phrase
 from bot.platforms.conversation.delivery import Delivery, WriteFault
 from bot.platforms.conversation.inflight import InFlight
+from bot.platforms.conversation.outlet import Outlet
 from bot.platforms.conversation.policy import BotPolicy
 from bot.platforms.conversation.relay import EditBudget, relay
 from bot.state.store import StateStore
@@ -39,35 +40,6 @@ class Asker:
     user: str | None
     chat: str
     lang: Lang
-
-
-class Outlet(Protocol):
-    """Where one answer goes, in the platform's dialect. ``ref`` names a posted message. Its
-    writes raise ``WriteFault``; ``replace`` may be repeated after one (it edits in place, or
-    goes on from where it stopped)."""
-
-    async def start(self, text: str) -> str:
-        """Post the placeholder; return its ref."""
-
-    async def draft(self, ref: str, text: str) -> None: ...
-
-    def pages(self, ref: str, answer: Answer) -> Sequence[object]:
-        """The final answer, rendered: the placeholder becomes the first page."""
-
-    async def replace(self, ref: str, page: object) -> None: ...
-
-    async def add(self, page: object) -> None:
-        """Post a page below (the answer's continuation, or all of it when no edit works)."""
-
-    async def notice(self, ref: str | None, text: str) -> None:
-        """A short plain message: in place of ``ref`` when given."""
-
-    async def discard(self, ref: str) -> None:
-        """Delete the placeholder ``ref`` (the answer went below it instead)."""
-
-    @property
-    def feedback_ref(self) -> str | None:
-        """What a vote on the delivered answer will name (None: no vote possible)."""
 
 
 class Conversation:

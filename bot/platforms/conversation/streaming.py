@@ -14,7 +14,7 @@ from bot.platforms.conversation.delivery import WriteFault
 from bot.platforms.conversation.relay import CURSOR
 
 if TYPE_CHECKING:
-    from bot.platforms.conversation.service import Outlet
+    from bot.platforms.conversation.outlet import Outlet
 
 log = logging.getLogger(__name__)
 

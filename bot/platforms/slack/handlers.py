@@ -19,7 +19,7 @@ from bot.platforms.conversation.pacing import ChatPacer
 from bot.platforms.conversation.streaming import StreamOutlet
 from bot.platforms.dialects import slack_text as text_in
 from bot.platforms.dialects.slack_blocks import PROMPTS, answer_messages, plain_fallback
-from bot.platforms.slack.faults import calling, refusal_scope
+from bot.platforms.dialects.slack_faults import calling, refusal_scope
 from bot.platforms.slack.stream import SlackNativeStream
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from bot.core.answers import Answer
 from bot.platforms.conversation.delivery import WriteFault
 from bot.platforms.conversation.pacing import ChatPacer
 from bot.platforms.dialects.slack_blocks import answer_messages, answer_tail, plain_fallback
-from bot.platforms.slack.faults import calling
+from bot.platforms.dialects.slack_faults import calling
 
 log = logging.getLogger(__name__)
 _STATUS_SECONDS = 3.0  # a courtesy is not waited for longer than this

@@ -8,8 +8,8 @@ from __future__ import annotations
 import asyncio
 
 from bot.core.answers import Answer
+from bot.platforms.dialects.telegram_faults import calling
 from bot.platforms.dialects.telegram_html import keyed_pages
-from bot.platforms.telegram.faults import calling
 from bot.platforms.telegram.sender import Sender
 
 # A draft slower than this (PTB's limiter waiting out a 429, a slow server) is no draft: the

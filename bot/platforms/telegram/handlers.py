@@ -22,9 +22,9 @@ from bot.platforms.conversation import Asker, Conversation, Outlet
 from bot.platforms.conversation.delivery import WriteFault
 from bot.platforms.conversation.streaming import StreamOutlet
 from bot.platforms.dialects import telegram_html as out
+from bot.platforms.dialects.telegram_faults import whole_bot
 from bot.platforms.dialects.telegram_text import addressed, language_of_client, strip_handle
 from bot.platforms.telegram import drafts
-from bot.platforms.telegram.faults import whole_bot
 from bot.platforms.telegram.sender import FEEDBACK, Sender, inline_result
 
 log = logging.getLogger(__name__)

@@ -29,8 +29,8 @@ from telegram.error import BadRequest
 from bot.core.answers import Summary
 from bot.platforms.conversation.delivery import WriteFault
 from bot.platforms.conversation.pacing import ChatPacer
+from bot.platforms.dialects.telegram_faults import calling
 from bot.platforms.dialects.telegram_html import Buttons, escape, plain, summary_html
-from bot.platforms.telegram.faults import calling
 
 log = logging.getLogger(__name__)
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
