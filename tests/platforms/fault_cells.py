@@ -3,6 +3,9 @@ clears) or for good; and the loads of many users at once over a lossy connection
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from tests.fakes.base import Fault
@@ -43,3 +46,22 @@ def cells(methods: list[str], *, slack: bool) -> list[Cell]:
 
 def report(failures: dict[str, str]) -> str:
     return "\n".join(f"  {cell}: {why}" for cell, why in sorted(failures.items()))
+
+
+async def settle(answers: Callable[[], int], calls: Callable[[], int], count: int, *,
+                 limit: float) -> None:
+    """Until ``count`` answers show (or ``limit`` seconds pass), then two quiet seconds, so
+    a late duplicate shows too."""
+    deadline = time.monotonic() + limit
+    while answers() < count and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    await quiet(calls, 2.0)
+
+
+async def quiet(calls: Callable[[], int], seconds: float) -> None:
+    """Until no new call has come for ``seconds``."""
+    last, since = calls(), time.monotonic()
+    while time.monotonic() - since < seconds:
+        await asyncio.sleep(0.1)
+        if (now := calls()) != last:
+            last, since = now, time.monotonic()

@@ -5,13 +5,10 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
-from collections import Counter
-from dataclasses import replace
 
 import pytest
 from pydantic import SecretStr
 
-from bot.core.access import Allowlist
 from bot.core.phrases import phrase
 from tests.fakes.slack_events import block_action, event_callback, mention, message, slash_command
 from tests.fakes.slack_fake import BOT_USER, Fail, FakeSlack
@@ -228,55 +225,6 @@ async def test_an_answer_that_cannot_replace_its_placeholder_is_posted_below_it(
         assert "paper-notes.txt" in block_text(answer["blocks"]), "cited, below the question"
         (shown,) = world.fake.messages[CHANNEL]
         assert deleted["ts"] != shown["ts"], "the placeholder is gone, the answer stays"
-
-
-async def test_fifty_concurrent_mentions_get_fifty_answers(world):
-    events = [
-        mention(f"Transformer はなぜ学習が速い？ ({i})", user=ALLOWED, channel=CHANNEL,
-                ts=world.fake.next_ts())
-        for i in range(50)
-    ]
-    envelopes = await asyncio.gather(
-        *(world.fake.deliver("events_api", event_callback(e)) for e in events)
-    )
-    acks = await asyncio.gather(*(world.fake.wait_ack(e, timeout=10) for e in envelopes))
-    assert max(seconds for seconds, _ in acks) < 3.0
-    answers = await final_answer(world, 50)
-    assert len({a["ts"] for a in answers}) == 50
-    threads = {p["thread_ts"] for p in world.fake.calls_to("chat.postMessage")}
-    assert threads == {e["ts"] for e in events}
-
-
-@pytest.mark.parametrize("at_random", [False, True], ids=["every 5th write", "20% at random"])
-async def test_fifty_questions_from_ten_users_survive_dropped_writes(world, at_random):
-    users = [f"U{n:03d}" for n in range(10)]
-    talk = world.bot.conversation
-    talk.policy = replace(talk.policy, allow=Allowlist.of(users=users))
-    world.fake.resets.arm(every=5, methods={"chat.postMessage", "chat.update"},
-                          at_random=at_random)
-    events = [
-        mention(f"Transformer はなぜ学習が速い？ ({i})", user=users[i % 10], channel=CHANNEL,
-                ts=world.fake.next_ts())
-        for i in range(50)
-    ]
-    started = asyncio.get_running_loop().time()
-    await asyncio.gather(*(ask(world, e) for e in events))
-    answers = await final_answer(world, 50)
-    seconds = asyncio.get_running_loop().time() - started
-    assert len(world.fake.resets.dropped) >= 20  # one write in five never reached Slack
-    assert len({a["ts"] for a in answers}) == 50
-    assert all("deep-dive_attention.md" in block_text(a["blocks"]) for a in answers)
-    await asyncio.sleep(1.0)  # a late duplicate would show by now
-    shown = [m for m in world.fake.messages[CHANNEL]
-             if "deep-dive_attention.md" in str(m.get("blocks"))]
-    per_thread = Counter(m["thread_ts"] for m in shown)
-    assert set(per_thread) == {e["ts"] for e in events}, "every question answered in its thread"
-    duplicates = sum(n - 1 for n in per_thread.values())
-    assert duplicates <= 1, per_thread
-    notices = [u for u in world.fake.calls_to("chat.update") if u["text"] in APOLOGIES]
-    assert notices == []
-    print(f"slack, {'random' if at_random else 'every 5th'}: 50/50 answered in {seconds:.1f} s, "
-          f"{duplicates} duplicates, {len(world.fake.resets.dropped)} writes dropped")
 
 
 async def test_a_thumbs_down_opens_the_optional_form_and_keeps_what_was_wrong(world):

@@ -5,14 +5,12 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
-from dataclasses import replace
 
 import pytest
 from pydantic import SecretStr
 from telegram import Update
 
 from bot.app.platforms import build_telegram
-from bot.core.access import Allowlist
 from bot.core.phrases import phrase
 from bot.state.store import StateStore
 from tests.fakes.telegram_fake import FakeTelegram
@@ -173,17 +171,6 @@ async def test_unparsable_html_is_resent_as_plain_text(world):
     assert "paper-notes.txt" in message["text"] and message["parse_mode"] is None
 
 
-async def test_twenty_users_at_once_get_twenty_answers(world):
-    users = list(range(5000, 5020))
-    talk = world.bot.handlers.conversation
-    talk.policy = replace(talk.policy, allow=Allowlist.of(users=users))
-    for user_id in users:
-        world.fake.push_update(private_text("Transformer はなぜ学習が速い？", user_id=user_id))
-    for user_id in users:
-        (answer,) = await final_messages(world, user_id, timeout=40)
-        assert "deep-dive_attention.md" in answer["text"]
-
-
 async def test_webhook_mode_checks_the_secret_token(sample_index, embedder, tmp_path):
     from tests.fakes.chroma import free_port
     from tests.fakes.telegram_fake import post_update
@@ -218,43 +205,6 @@ async def test_webhook_mode_checks_the_secret_token(sample_index, embedder, tmp_
         state.close()
         runtime.close()
         fake.stop()
-
-
-@pytest.fixture
-async def drafts_world(sample_index, embedder, tmp_path):
-    settings = functools.partial(telegram_settings, sample_index, telegram_drafts=True)
-    async with running("telegram", settings, embedder, tmp_path) as world:
-        yield world
-
-
-@pytest.mark.parametrize("at_random", [False, True], ids=["every 5th write", "20% at random"])
-async def test_fifty_questions_from_ten_users_survive_dropped_writes(drafts_world, at_random):
-    """Private chats as Telegram users have them: drafts, then the final message."""
-    world, users = drafts_world, list(range(6000, 6010))
-    talk = world.bot.handlers.conversation
-    talk.policy = replace(talk.policy, allow=Allowlist.of(users=users))
-    # The endpoint closes every connection after its response and drops one write in five.
-    writes = {"sendMessage", "editMessageText", "sendMessageDraft"}
-    world.fake.resets.arm(every=5, methods=writes, at_random=at_random)
-    started = asyncio.get_running_loop().time()
-    for i in range(50):
-        question = f"Transformer はなぜ学習が速い？ ({i})"
-        world.fake.push_update(private_text(question, user_id=users[i % 10]))
-    for user_id in users:
-        answers = await final_messages(world, user_id, count=5, timeout=90)
-        assert all("deep-dive_attention.md" in a["text"] for a in answers), answers
-    seconds = asyncio.get_running_loop().time() - started
-    await asyncio.sleep(1.0)  # a late duplicate would show by now
-    duplicates = 0
-    for user_id in users:
-        texts = [m["text"] for m in world.fake.messages(user_id)]
-        assert not APOLOGIES & set(texts), texts
-        assert not PLACEHOLDERS & set(texts), "every placeholder became an answer"
-        duplicates += len(texts) - 5
-    assert duplicates <= 1
-    assert len(world.fake.resets.dropped) >= 20
-    print(f"telegram, {'random' if at_random else 'every 5th'}: 50/50 answered in "
-          f"{seconds:.1f} s, {duplicates} duplicates, {len(world.fake.resets.dropped)} dropped")
 
 
 async def test_a_vote_is_stored_with_the_answer_it_judges(world):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from dataclasses import replace
 
 import pytest
@@ -17,7 +16,7 @@ from bot.core.access import Allowlist
 from tests.fakes.base import Fault
 from tests.fakes.openai_fake import MODEL, Reply
 from tests.fakes.telegram_updates import private_text
-from tests.platforms.fault_cells import Cell, cells, report
+from tests.platforms.fault_cells import Cell, cells, report, settle
 from tests.platforms.test_slack_streaming import ANSWER
 from tests.platforms.test_telegram_bot import APOLOGIES, PLACEHOLDERS, telegram_settings
 from tests.platforms.worlds import World, running
@@ -43,20 +42,11 @@ class Chats:
                 if m["parse_mode"] == "HTML" and SOURCE in m["text"] and done in m["text"]]
 
     async def settle(self, chat: int, count: int, done: str, *, limit: float = 60) -> None:
-        deadline = time.monotonic() + limit
-        while len(self.answers(chat, done)) < count and time.monotonic() < deadline:
-            await asyncio.sleep(0.1)
-        await self.quiet(chat, 2.0)
+        await settle(lambda: len(self.answers(chat, done)), lambda: self.calls(chat), count,
+                     limit=limit)
 
-    async def quiet(self, chat: int, seconds: float) -> None:
-        def calls() -> int:
-            return sum(1 for c in self.world.fake.calls if c.params.get("chat_id") == chat)
-
-        last, since = calls(), time.monotonic()
-        while time.monotonic() - since < seconds:
-            await asyncio.sleep(0.1)
-            if (now := calls()) != last:
-                last, since = now, time.monotonic()
+    def calls(self, chat: int) -> int:
+        return sum(1 for c in self.world.fake.calls if c.params.get("chat_id") == chat)
 
     def verdict(self, chat: int, want: int, done: str) -> str | None:
         seen = self.world.fake.messages(chat)

@@ -153,7 +153,7 @@ class Conversation:
         the "could not be delivered" notice. Each step is retried within the patience."""
         pages = list(outlet.pages(ref or "", answer))
         deadline = time.monotonic() + self._delivery.patience
-        orphan = None
+        orphan: str | None = None
         try:
             if ref is not None:
                 first = pages[0]
@@ -171,7 +171,7 @@ class Conversation:
             log.error("answer in %s could not be delivered", asker.chat)
             await self._notice(outlet, ref, phrase("undelivered", asker.lang))
             return False
-        if orphan:  # the answer is below: the "looking…" above it goes
+        if orphan is not None:  # the answer is below: the "looking…" above it goes
             await self._delivery.once(lambda: outlet.discard(orphan))
         return True
 

@@ -106,7 +106,7 @@ class StreamOutlet:
                     log.info("%s (status skipped)", fault)
                     return ""
                 await self._leave(fault)
-        self._ref = self._ref or await self._fallback_outlet().start(text)
+        await self._placeholder()
         return ""
 
     async def draft(self, ref: str, text: str) -> None:
@@ -123,7 +123,7 @@ class StreamOutlet:
             await self._stream.show(delta, self._appender.sent)
         except WriteFault as fault:
             await self._leave(fault)
-            self._ref = self._ref or await self._fallback_outlet().start(self._thinking)
+            await self._placeholder()
 
     async def _leave(self, fault: WriteFault) -> None:
         log.warning("%s; this answer goes on without streaming", fault)
@@ -135,6 +135,11 @@ class StreamOutlet:
     def _fallback_outlet(self) -> Outlet:
         assert self._fallback is not None
         return self._fallback
+
+    async def _placeholder(self) -> str:
+        """The fallback's message: the abandoned stream's, else a new "looking…" post."""
+        self._ref = self._ref or await self._fallback_outlet().start(self._thinking)
+        return self._ref
 
     def pages(self, ref: str, answer: Answer) -> Sequence[object]:
         return [answer]
@@ -149,11 +154,10 @@ class StreamOutlet:
                 if self._retry_close and not fault.refusal:
                     raise
                 await self._leave(fault)
-        fallback = self._fallback_outlet()
-        self._ref = self._ref or await fallback.start(self._thinking)
-        first, *more = fallback.pages(self._ref, answer)
+        fallback, ref = self._fallback_outlet(), await self._placeholder()
+        first, *more = fallback.pages(ref, answer)
         if self._pages_done == 0:
-            await fallback.replace(self._ref, first)
+            await fallback.replace(ref, first)
             self._pages_done = 1
         for extra in more[self._pages_done - 1 :]:
             await fallback.add(extra)
