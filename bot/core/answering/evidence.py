@@ -26,6 +26,7 @@ from bot.core.answering.focus import (
     paper_names,
     session_focus,
     spaced_key,
+    unanswered,
 )
 from bot.core.answering.glossary import gloss, gloss_japanese
 from bot.core.answering.passages import asking_words, asks_quantity, rank_passages
@@ -137,6 +138,8 @@ class EvidenceFinder:
     ) -> Paper | None:
         """The paper the conversation is about: named in it, else the one the last question's
         hits agreed on (the paper the previous answer came from)."""
+        if unanswered(history):
+            return None
         paper = established_paper(history, papers)
         last = next((t.text for t in reversed(history) if t.role == "user"), None)
         if paper is None and last:

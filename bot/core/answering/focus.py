@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from bot.core.answers import Turn
 from bot.core.dates import dates_in, has_date
 from bot.core.models import Chunk, Hit, Paper
+from bot.core.phrases import phrase
 from bot.core.text import arxiv_id, title_key
+
+_NOT_FOUND = (phrase("not_found", "ja"), phrase("not_found", "en"))
 
 _ASCII_RUN = re.compile(r"(?<=[a-z0-9])(?=[^a-z0-9 ])|(?<=[^a-z0-9 ])(?=[a-z0-9])")
 _MIN_KEY = 4  # characters: shorter names ("MoC" aside) collide with ordinary words
@@ -98,12 +101,20 @@ def _distinctive_terms(key: str, papers: Sequence[Paper]) -> dict[str, list[Pape
     return owners
 
 
+def unanswered(history: Sequence[Turn]) -> bool:
+    """The last reply said the notes have nothing on it: the papers it listed as nearby are
+    not what the conversation is about (asked again after the note is saved, say)."""
+    reply = next((t.text for t in reversed(history) if t.role == "assistant"), "")
+    return reply.lstrip().startswith(_NOT_FOUND)
+
+
 def established_paper(history: Sequence[Turn], papers: Sequence[Paper]) -> Paper | None:
-    """The paper the conversation was about: named by the last user turn, else by the reply."""
+    """The paper the conversation was about: named by the last user turn, else the one paper
+    the reply names (a reply quoting several papers' notes is about none of them alone)."""
     for role in ("user", "assistant"):
         turn = next((t for t in reversed(history) if t.role == role), None)
         named = named_papers(turn.text, papers) if turn else []
-        if named:
+        if named and (role == "user" or len(named) == 1):
             return named[0]
     return None
 

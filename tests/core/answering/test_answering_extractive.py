@@ -67,6 +67,20 @@ async def test_a_follow_up_borrows_the_previous_question(assistant):
     assert "SIGIR 2020" in answer.text
 
 
+async def test_a_question_asked_again_after_not_found_is_not_about_the_nearby_papers(
+    assistant,
+):
+    """The "not found" reply lists nearby papers; asking again (the note saved since) is no
+    follow-up about them."""
+    question = "セッションで議論した RAG の評価方法は？"
+    not_found = phrase("not_found", "ja") + "\n\n" + phrase("closest_papers", "ja")
+    listed = f"{not_found}\n- Attention Is All You Need"
+    history = [Turn("user", question), Turn("assistant", listed)]
+    answer = await assistant.answer(question, history)
+    assert [c.source for c in answer.citations][:1] == ["2026-01-10_session.md"], answer
+    assert "Attention" not in answer.text
+
+
 async def test_stream_ends_with_exactly_one_done(assistant):
     events = [e async for e in assistant.stream("Sentence-BERT とは")]
     assert isinstance(events[-1], Done) and sum(isinstance(e, Done) for e in events) == 1
