@@ -6,12 +6,14 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import bm25s  # type: ignore[import-untyped]  # no stubs or py.typed
 import numpy as np
 
 _POINTER = "bm25.current"
+_UNLOADED = object()
 
 
 class BM25Index:
@@ -89,15 +91,17 @@ class BM25Index:
 
 
 class BM25Loader:
-    """The current BM25 index of a data dir, reloaded when an ingest swaps in a new one."""
+    """The current BM25 index of a data dir, reloaded when an ingest swaps in a new one, or
+    (``version``) when a new ingest pass is published, with the rest of what readers see."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, version: Callable[[], object] | None = None) -> None:
         self._data_dir = data_dir
-        self._state: tuple[int, int] | None = None
+        self._version = version or (lambda: BM25Index.pointer_state(data_dir))
+        self._state: object = _UNLOADED
         self._index: BM25Index | None = None
 
     def __call__(self) -> BM25Index | None:
-        state = BM25Index.pointer_state(self._data_dir)
+        state = self._version()
         if state != self._state:
             self._index = BM25Index.load(self._data_dir)
             self._state = state

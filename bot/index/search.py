@@ -85,6 +85,10 @@ class Searcher:
         hits = [Hit(rank=i + 1, score=score, chunk=chunk) for i, (chunk, score) in enumerate(best)]
         return self._with_relevance(hits, tokens, bm25)
 
+    def forget(self) -> None:
+        """Drop remembered kNNs (the vector index was reopened)."""
+        self._recent.clear()
+
     def neighbours(self, query: str, n: int) -> list[float]:
         """Cosines of the ``n`` sentences closest to the query; [] without usable vectors."""
         return [cosine for _, cosine in self._nearest(query, n)[:n]]

@@ -8,6 +8,7 @@ choose the sentences to quote). A kNN over sentences is grouped by passage.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
@@ -57,15 +58,34 @@ class ChromaVectors:
     after a crash are idempotent."""
 
     def __init__(
-        self, *, client: ClientAPI | Callable[[], ClientAPI], collection: str
+        self, *, client: ClientAPI | Callable[[], ClientAPI], collection: str, local: bool = False
     ) -> None:
         # A factory connects on first use: an idle bot need not load chromadb (~30 MB).
         self._connect = client if callable(client) else (lambda: client)
         self._name = collection
+        self._local = local  # embedded: this process keeps its own copy of the vector index
         self._opened: tuple[ClientAPI, Collection, int] | None = None
         self._llama: ChromaVectorStore | None = None
+        self._opening = threading.Lock()  # the bot's reader and writer threads share this
+
+    def reconnect(self) -> None:
+        """Read what another process wrote: embedded Chroma keeps the vector index it loaded
+        in memory, so it is dropped and reopened (a server's clients see writes as they are).
+        Callers make sure no other call is in flight (bot.live says how)."""
+        if not self._local or self._opened is None:
+            return
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        with self._opening:
+            SharedSystemClient.clear_system_cache()
+            self._opened, self._llama = None, None
+        log.info("reopened the embedded vector index to read another writer's pass")
 
     def _open(self) -> tuple[ClientAPI, Collection, int]:
+        with self._opening:
+            return self._opened or self._first_open()
+
+    def _first_open(self) -> tuple[ClientAPI, Collection, int]:
         if self._opened is None:
             client = self._connect()
             collection = client.get_or_create_collection(
