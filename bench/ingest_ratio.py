@@ -28,7 +28,8 @@ from _jsquad import (
     write_notes,
 )
 
-from bot.app.compose import chunking_options, open_index, writer_lock
+from bot.app.compose import chunking_options, open_index
+from bot.app.locking import writer_lock
 from bot.core.models import Chunk
 from bot.core.notes import ChunkingOptions, content_hash, parse_note
 from bot.core.reading import decode_note, read_bytes

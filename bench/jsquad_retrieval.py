@@ -28,7 +28,8 @@ from _jsquad import (
     write_notes,
 )
 
-from bot.app.compose import Index, make_searcher, open_index, writer_lock
+from bot.app.compose import Index, make_searcher, open_index
+from bot.app.locking import writer_lock
 from bot.app.settings import Settings
 from bot.core.fusion import dense_weight_for
 from bot.core.text import is_japanese

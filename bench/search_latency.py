@@ -34,7 +34,8 @@ from _jsquad import (
 )
 from _latency_report import STEPS, Result, print_results, write_json
 
-from bot.app.compose import Index, open_index, writer_lock
+from bot.app.compose import Index, open_index
+from bot.app.locking import writer_lock
 from bot.app.settings import Settings
 from bot.core.models import Chunk
 from bot.index.bm25 import BM25Index

@@ -1,33 +1,38 @@
-"""Incremental, resumable ingest.
+"""Incremental, resumable ingest of every note, or (``only``) of the files a watcher saw change.
 
 Commit protocol (why a kill -9 at any moment is repaired by the next run):
 1. a ``dirty`` flag is set before the first write;
 2. per batch: vectors are added under deterministic ids (content hash in the id), the file's
    old vectors are deleted, then SQLite commits the files' rows in one transaction;
-3. BM25 is rebuilt from SQLite's tokens and swapped in atomically; ``dirty`` is cleared.
-A run that finds ``dirty`` set reconciles Chroma against SQLite first: vectors no row owns are
-deleted, and files whose vectors are missing are re-indexed.
+3. BM25 is rebuilt from SQLite's tokens and swapped in atomically; ``dirty`` is cleared and
+   the generation is published (bot.index.generation), which tells readers to reload.
+A run that finds ``dirty`` set reconciles Chroma against SQLite first, then checks every file:
+vectors no row owns are deleted, and files whose vectors are missing are re-indexed.
+A file that changes while it is read, or was saved less than ``settle`` seconds ago (a bot's
+passes), keeps its old rows (``unsettled``): a later pass takes it whole.
 """
 
 from __future__ import annotations
 
+import os
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core.catalog import build_catalog, identity_keys
 from bot.core.models import Chunk
 from bot.core.notes import ChunkingOptions, ParsedNote, content_hash, parse_note
 from bot.core.reading import SkipFile, decode_note, read_bytes
-from bot.index.bm25 import BM25Index
 from bot.index.dense import VectorCache
 from bot.index.embedders import Embedder
+from bot.index.generation import publish, this_process
 from bot.index.store import NotesStore
 from bot.index.tokenizer import JapaneseTokenizer
 from bot.index.vectors import ChromaVectors
 from ingest.progress import ProgressReporter
 from ingest.report import IngestReport, rebuild_reason
-from ingest.scan import relative_source, scan_notes
+from ingest.scan import named_notes, relative_source, scan_notes
+from ingest.upkeep import reconcile, record_papers, refresh_bm25
 from ingest.vectors import VectorWriter
 
 _WRITE_BATCH_CHUNKS = 128  # a commit (and progress step) every 2 embedding batches
@@ -50,6 +55,10 @@ class _Pending:
     note: ParsedNote
 
 
+def _stamp(stat: os.stat_result) -> tuple[int, int, int]:  # a file rewritten has a new one
+    return stat.st_size, stat.st_mtime_ns, stat.st_ino
+
+
 class Ingestor:
     def __init__(
         self,
@@ -65,6 +74,8 @@ class Ingestor:
         bm25_b: float,
         max_bytes: int,
         progress: ProgressReporter,
+        writer: str | None = None,
+        settle: float = 0.0,
     ) -> None:
         self._store = store
         self._vectors = vectors
@@ -76,12 +87,18 @@ class Ingestor:
         self._bm25_params = (bm25_k1, bm25_b)
         self._max_bytes = max_bytes
         self._progress = progress
+        self.writer = writer or this_process()
+        self._settle = settle
 
     @property
     def fingerprint(self) -> str:
         return index_fingerprint(self._options, self._embedder, self._tokenizer)
 
-    def run(self, notes_dir: Path, *, rebuild: bool = False) -> IngestReport:
+    def run(
+        self, notes_dir: Path, *, rebuild: bool = False, only: Collection[str] | None = None
+    ) -> IngestReport:
+        """Index what changed under ``notes_dir``; ``only`` limits the pass to these sources
+        (relative paths), unless the index needs a full check (rebuild, repair)."""
         started = time.perf_counter()
         report = IngestReport()
         built_with = self._store.get_meta("fingerprint")
@@ -89,7 +106,7 @@ class Ingestor:
             report.rebuild_reason = rebuild_reason(rebuild, built_with, self.fingerprint)
             self._progress.message(f"rebuilding the index: {report.rebuild_reason}")
             self._reset()
-            report.rebuilt = True
+            report.rebuilt, only = True, None
         elif problem := self._vectors.probe():
             # Writing into an index that cannot be read would hide the damage: stop, say how.
             raise VectorIndexBroken(
@@ -97,20 +114,25 @@ class Ingestor:
                 "rebuilds it from the notes"
             )
         elif self._store.get_meta("dirty") == "1":
-            report.repaired = self._reconcile()
+            report.repaired = reconcile(self._store, self._vectors)
+            only = None  # what the interrupted run left half-done may be anywhere
         self._store.set_meta("dirty", "1")
-        files = scan_notes(notes_dir)
+        if only is None:  # a full pass says whose notes these are (bot.app.live checks it)
+            self._store.set_meta("notes_dir", str(notes_dir.resolve()))
+        files = scan_notes(notes_dir) if only is None else named_notes(notes_dir, only)
         self._progress.start(len(files))
         try:
             seen = self._index_files(notes_dir, files, report)
-            self._remove_missing(seen, report)
+            self._remove_missing(seen, report, within=only)
             if report.indexed or report.removed or report.repaired:
                 self._writer.prune(self._store)
-            self._refresh_bm25()
-            self._record_papers()
+            k1, b = self._bm25_params
+            refresh_bm25(self._store, self._data_dir, stamp=self.bm25_stamp(), k1=k1, b=b)
+            record_papers(self._store)
         finally:
             self._progress.finish()
         self._store.set_meta("dirty", "0")
+        publish(self._store, self.writer)
         report.chunks = self._store.count_chunks()
         report.seconds = time.perf_counter() - started
         return report
@@ -121,17 +143,6 @@ class Ingestor:
         self._store.clear()
         self._store.set_meta("fingerprint", self.fingerprint)
         self._store.set_meta("embedder", self._embedder.name)  # whose vectors answers compare
-
-    def _reconcile(self) -> int:
-        """After an interrupted run: make Chroma hold exactly the chunks SQLite committed."""
-        in_chroma = self._vectors.all_ids()
-        committed = set(self._store.chunk_ids())
-        orphans = sorted(in_chroma - committed)
-        self._vectors.delete(orphans)
-        missing = committed - in_chroma
-        for source in self._store.source_of_chunks(missing):
-            self._store.forget_hash(source)
-        return len(orphans) + len(missing)
 
     def _index_files(self, root: Path, files: list[Path], report: IngestReport) -> set[str]:
         known = self._store.file_hashes()
@@ -155,9 +166,19 @@ class Ingestor:
     def _prepare(self, path: Path, source: str, known_hash: str | None, report: IngestReport):
         """A _Pending to write, True if unchanged, None if skipped but kept, False if dropped."""
         try:
+            before, now = path.stat(), time.time()
             data = read_bytes(path, max_bytes=self._max_bytes)
+            moved = _stamp(path.stat()) != _stamp(before) or now - before.st_mtime < self._settle
+        except FileNotFoundError:
+            return False  # removed since the scan: its deletion is the change to index
         except SkipFile as exc:
+            if not path.exists():
+                return False
             return self._skip(source, str(exc), report, keep=str(exc).startswith("unreadable"))
+        if moved:  # still being written: keep what was indexed, a later pass takes it whole
+            report.unsettled.append(source)
+            self._progress.advance(1, source)
+            return None
         hashed = content_hash(data)
         if hashed == known_hash:
             report.unchanged += 1
@@ -211,27 +232,18 @@ class Ingestor:
             report.indexed.append(p.file["source"])
             self._progress.advance(1, p.file["source"])
 
-    def _remove_missing(self, seen: set[str], report: IngestReport) -> None:
-        gone = sorted(set(self._store.file_hashes()) - seen)
+    def _remove_missing(
+        self, seen: set[str], report: IngestReport, *, within: Collection[str] | None
+    ) -> None:
+        gone = set(self._store.file_hashes()) - seen
+        gone = sorted(gone if within is None else gone & set(within))
         if not gone:
             return
         self._vectors.delete([cid for source in gone for cid in self._store.chunk_ids(source)])
         self._store.remove_files(gone)
         report.removed.extend(gone)
 
-    def _record_papers(self) -> None:
-        """Stamp newly seen papers, so the digest can tell new from resurfaced."""
-        catalog = build_catalog(self._store.mentions())
-        self._store.record_paper_keys(key for paper in catalog for key in identity_keys(paper))
-
     def bm25_stamp(self) -> str:
         k1, b = self._bm25_params
         return f"{self._store.generation}:{k1}:{b}:{self._tokenizer.version}"
 
-    def _refresh_bm25(self) -> None:
-        current = BM25Index.load(self._data_dir)
-        if current is not None and current.stamp == self.bm25_stamp():
-            return
-        ids, tokens = self._store.tokens_in_order()
-        k1, b = self._bm25_params
-        BM25Index.build(ids, tokens, k1=k1, b=b, stamp=self.bm25_stamp()).save(self._data_dir)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from typing import Protocol, TextIO
@@ -77,3 +78,28 @@ def make_progress(stream: TextIO = sys.stderr) -> ProgressReporter:
     if stream.isatty():
         return RichProgress(Console(file=stream))
     return PlainProgress(stream)
+
+
+class LogProgress:
+    """Progress of a running bot's passes, in its log: a long pass says how far it is."""
+
+    def __init__(self, logger: logging.Logger, interval: float = 10.0) -> None:
+        self._log, self._interval = logger, interval
+        self._done = self._total = 0
+        self._started = self._last = 0.0
+
+    def start(self, total: int) -> None:
+        self._done, self._total = 0, total
+        self._started = self._last = time.monotonic()
+
+    def advance(self, count: int, label: str) -> None:
+        self._done += count
+        if time.monotonic() - self._last >= self._interval:
+            self._last = time.monotonic()
+            self._log.info("notes pass: %d/%d files checked", self._done, self._total)
+
+    def message(self, text: str) -> None:
+        self._log.warning("notes pass: %s", text)
+
+    def finish(self) -> None:
+        pass

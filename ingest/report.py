@@ -12,6 +12,7 @@ class IngestReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    unsettled: list[str] = field(default_factory=list)  # changed while read: for a later pass
     chunks: int = 0
     rebuilt: bool = False
     rebuild_reason: str = ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from pathlib import Path
 
 from bot.core.reading import NOTE_SUFFIXES
@@ -21,6 +22,19 @@ def scan_notes(root: Path) -> list[Path]:
     return found
 
 
+def is_note(source: str) -> bool:
+    """Whether a relative path is one scan_notes would find (a note, nothing hidden)."""
+    parts = Path(source).parts
+    return bool(parts) and not any(part.startswith(".") for part in parts) and (
+        Path(source).suffix.lower() in NOTE_SUFFIXES
+    )
+
+
 def relative_source(path: Path, root: Path) -> str:
     """The note's path relative to the notes root, with forward slashes (citations use it)."""
     return path.relative_to(root).as_posix()
+
+
+def named_notes(root: Path, sources: Collection[str]) -> list[Path]:
+    """Those of ``sources`` (relative paths) that are note files under ``root`` now."""
+    return [root / s for s in sorted(sources) if is_note(s) and (root / s).is_file()]

@@ -9,13 +9,16 @@ from typing import Annotated
 
 import typer
 
-from bot.app.compose import IndexBusy, make_ingestor, make_searcher, open_index, writer_lock
+from bot.app.compose import make_ingestor, make_searcher, open_index
+from bot.app.locking import IndexBusy, writer_lock
 from bot.cli.common import DataOpt, JsonOpt, NotesOpt, err, load_settings, out, require_index
 from bot.core.catalog import build_catalog, paper_to_json
 from bot.core.models import Hit
 from ingest.pipeline import VectorIndexBroken
 from ingest.progress import make_progress
 from ingest.report import IngestReport
+
+_LOCK_WAIT = 120.0  # a running bot's pass holds the lock for seconds: wait for it, not fail
 
 
 def register(app: typer.Typer) -> None:
@@ -38,7 +41,7 @@ def ingest(
         raise typer.Exit(2)
     index = open_index(settings)
     try:
-        with writer_lock(settings.data_dir):
+        with writer_lock(settings.data_dir, wait=_LOCK_WAIT):
             report = make_ingestor(settings, index, make_progress(sys.stderr)).run(
                 settings.notes_dir, rebuild=rebuild
             )
