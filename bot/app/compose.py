@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,7 +20,7 @@ from bot.core.summaries import Summarizer
 from bot.index.bm25 import BM25Loader
 from bot.index.dense import Closeness, VectorCache
 from bot.index.embedders import Embedder
-from bot.index.reader import IndexReader
+from bot.index.reader import IndexReader, index_version
 from bot.index.rerankers import CrossEncoderReranker, Reranker, VLLMReranker
 from bot.index.search import DenseWeights, Searcher
 from bot.index.store import NotesStore
@@ -35,10 +31,6 @@ from ingest.progress import ProgressReporter
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
-
-
-class IndexBusy(RuntimeError):
-    """Another ingest holds the data dir (Chroma allows one writer per directory)."""
 
 
 @dataclass(slots=True)
@@ -95,7 +87,9 @@ def open_index(settings: Settings) -> Index:
     path = settings.data_dir / "notes.sqlite3"
     return Index(
         store=NotesStore(path),
-        vectors=ChromaVectors(client=client, collection=settings.chroma_collection),
+        vectors=ChromaVectors(
+            client=client, collection=settings.chroma_collection, local=not settings.chroma_host
+        ),
         embedder=make_embedder(settings),
         tokenizer=JapaneseTokenizer(),
         cache=VectorCache(path),
@@ -106,7 +100,9 @@ def chunking_options(settings: Settings) -> ChunkingOptions:
     return ChunkingOptions(max_chars=settings.chunk_max_chars, min_chars=settings.chunk_min_chars)
 
 
-def make_ingestor(settings: Settings, index: Index, progress: ProgressReporter) -> Ingestor:
+def make_ingestor(
+    settings: Settings, index: Index, progress: ProgressReporter, *, settle: float = 0.0
+) -> Ingestor:
     return Ingestor(
         store=index.store,
         vectors=index.vectors,
@@ -119,6 +115,7 @@ def make_ingestor(settings: Settings, index: Index, progress: ProgressReporter) 
         bm25_b=settings.bm25_b,
         max_bytes=settings.max_file_bytes,
         progress=progress,
+        settle=settle,
     )
 
 
@@ -135,28 +132,13 @@ def make_reranker(settings: Settings) -> Reranker | None:
 def make_searcher(settings: Settings, index: Index) -> Searcher:
     return Searcher(
         store=index.store,
-        bm25=BM25Loader(settings.data_dir),
+        bm25=BM25Loader(settings.data_dir, version=lambda: index_version(index.store)),
         vectors=index.vectors,
         closeness=index.closeness(),
         tokenizer=index.tokenizer,
         dense=DenseWeights(ja=settings.dense_weight_ja, en=settings.dense_weight_en),
         reranker=make_reranker(settings),
     )
-
-
-@contextmanager
-def writer_lock(data_dir: Path) -> Iterator[None]:
-    """One ingest at a time per data dir; a second one fails fast with a clear message."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(data_dir / "ingest.lock", os.O_CREAT | os.O_RDWR, 0o600)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise IndexBusy(f"another ingest is running on {data_dir}") from exc
-        yield
-    finally:
-        os.close(fd)
 
 
 def make_chat_model(settings: Settings) -> ChatModel | None:
@@ -213,7 +195,9 @@ def build_runtime(
     """Build the assistant once; ``index``/``chat`` let tests pass shared or fake-backed ones."""
     index = index or open_index(settings)
     chat = chat if chat is not None else make_chat_model(settings)
-    reader = IndexReader(searcher=make_searcher(settings, index), store=index.store)
+    reader = IndexReader(
+        searcher=make_searcher(settings, index), store=index.store, vectors=index.vectors
+    )
     prompts = PromptBook(settings.prompts_dir)
     policy = AnswerPolicy(
         passages=settings.answer_passages,

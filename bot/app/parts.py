@@ -10,11 +10,13 @@ from typing import Protocol
 from bot.app.arxiv import ArxivParts, build_arxiv
 from bot.app.compose import Runtime, build_runtime
 from bot.app.health import HealthServer
+from bot.app.live import build_inbox, build_live
 from bot.app.serve import Service
 from bot.app.settings import Settings
 from bot.digest.log import DigestLog
 from bot.digest.runs import DigestPlanner, DigestPolicy, DigestPublisher, DigestRunner
 from bot.digest.schedule import DigestScheduler
+from bot.live.service import LiveNotes
 from bot.state.store import StateStore
 
 log = logging.getLogger(__name__)
@@ -33,6 +35,7 @@ class Parts:
     planner: DigestPlanner
     bots: dict[str, Bot] = field(default_factory=dict)
     arxiv: ArxivParts | None = None
+    live: LiveNotes | None = None  # the bots' own index passes and the watcher
 
     def runner(self) -> DigestRunner:
         return DigestRunner(planner=self.planner, publishers=self.bots)
@@ -59,6 +62,8 @@ class Parts:
         await self.runtime.aclose()
 
     def close(self) -> None:
+        if self.live is not None:
+            self.live.close()
         self.digest_log.close()
         self.state.close()
         self.runtime.close()
@@ -69,16 +74,20 @@ def build_parts(
     *,
     platforms: tuple[str, ...] = ("slack", "telegram"),
     runtime: Runtime | None = None,
+    live: bool = False,
 ) -> Parts:
-    """Only configured platforms get a bot; each is built once and shared by all users."""
+    """Only configured platforms get a bot; each is built once and shared by all users.
+    ``live``: a long-running command, which keeps the index live (bot.live)."""
     runtime = runtime or build_runtime(settings)
+    keeper = build_live(settings, runtime) if live else None
+    index = keeper.request if keeper else None
     state = StateStore(settings.state_path)
     # Claims only guard against Slack's and Telegram's retries (minutes): old ones are waste.
     log.info("pruned %d old event claims", state.prune_claims())
     digest_log = DigestLog(settings.state_path)
     fixed = [f"slack:{c}" for c in settings.digest_slack_channels]
     fixed += [f"telegram:{c}" for c in settings.digest_telegram_chats]
-    arxiv = build_arxiv(settings, runtime)
+    arxiv = build_arxiv(settings, runtime, index)
     planner = DigestPlanner(
         assistant=runtime.assistant,
         log=digest_log,
@@ -91,20 +100,22 @@ def build_parts(
             when_empty=settings.digest_when_empty,
             max_attempts=settings.digest_max_attempts,
         ),
-        arxiv=arxiv.section if arxiv else None,
+        arxiv=arxiv.section,
     )
-    parts = Parts(settings, runtime, state, digest_log, planner, arxiv=arxiv)
-    papers = arxiv.writer if arxiv else None
+    parts = Parts(settings, runtime, state, digest_log, planner, arxiv=arxiv, live=keeper)
+    papers, notes = arxiv.writer, build_inbox(settings, keeper)
     if "slack" in platforms and settings.slack_configured:
         from bot.app.platforms import build_slack
 
         parts.bots["slack"] = build_slack(
-            settings, assistant=runtime.assistant, state=state, digests=planner, papers=papers
+            settings, assistant=runtime.assistant, state=state, digests=planner, papers=papers,
+            notes=notes,
         )
     if "telegram" in platforms and settings.telegram_configured:
         from bot.app.platforms import build_telegram
 
         parts.bots["telegram"] = build_telegram(
-            settings, assistant=runtime.assistant, state=state, digests=planner, papers=papers
+            settings, assistant=runtime.assistant, state=state, digests=planner, papers=papers,
+            notes=notes,
         )
     return parts

@@ -58,6 +58,18 @@ class Settings(BaseSettings):
     bm25_k1: float = 0.9
     bm25_b: float = 0.4
 
+    # --- live notes (serve, slack, telegram) ---
+    watch: bool = Field(True, description="Re-index notes as they are saved, in the bot")
+    watch_debounce: float = Field(
+        0.5, ge=0.05, le=30, description="Seconds of quiet after a save before a pass"
+    )
+    watch_polling: bool | None = Field(
+        None, description="Poll the folder instead of inotify; None = poll on network mounts"
+    )
+    index_poll: float = Field(
+        1.0, ge=0.2, le=60, description="Seconds between checks for another writer's ingest"
+    )
+
     # --- retrieval fusion (None = the measured default for the embedder/language) ---
     dense_weight_ja: float | None = Field(None, ge=0, le=5)
     dense_weight_en: float | None = Field(None, ge=0, le=5)
@@ -162,6 +174,7 @@ class Settings(BaseSettings):
     slack_command_paper: str = "/paper"
     slack_command_search: str = "/notes-search"
     slack_command_digest: str = "/digest"
+    slack_command_note: str = "/note"
     slack_timeout: float = Field(30.0, gt=0)
     slack_native_streaming: bool = Field(
         True, description="Stream answers with chat.startStream where the workspace allows"

@@ -53,13 +53,15 @@ def _settings(data_dir: Path | None, level: int = logging.INFO) -> Settings:
 
 def _run(platforms: tuple[str, ...], data_dir: Path | None, *, scheduler: bool) -> None:
     settings = _settings(data_dir)
-    parts = build_parts(settings, platforms=platforms)
+    parts = build_parts(settings, platforms=platforms, live=True)
     if not parts.bots:
         parts.close()
         missing = " or ".join(f"{p}: {NOT_CONFIGURED[p]}" for p in platforms)
         err.print(f"[red]nothing to run:[/] {missing}", highlight=False)
         raise typer.Exit(2)
     services: list[Service] = list(parts.bots.values())
+    if parts.live is not None:  # first: a catch-up pass starts before the first question
+        services.insert(0, parts.live)
     if scheduler:
         services += [parts.scheduler(), parts.health()]
     try:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 MASK = "***"
-_NOISY = ("httpx", "httpcore", "bm25s", "chromadb", "apscheduler.executors")
+_NOISY = ("httpx", "httpcore", "bm25s", "chromadb", "apscheduler.executors", "watchfiles")
 
 
 class MaskingFormatter(logging.Formatter):
