@@ -63,4 +63,5 @@ def test_only_the_composition_root_and_the_cli_read_settings():
 def test_platform_adapters_stay_thin():
     for name in ("slack", "telegram"):
         total = sum(lines(p) for p in (REPO / "bot" / "platforms" / name).glob("*.py"))
-        assert total <= 450, (name, total)  # the SDK error translation lives in dialects
+        # The SDK error translation lives in dialects; 480 since /note and arXiv links in DMs.
+        assert total <= 480, (name, total)

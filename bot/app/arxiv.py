@@ -1,6 +1,6 @@
 """The arXiv parts, built from settings once: the API client, the listing cache, the digest
-section and the note writer. Nothing is built (and nothing touches the network) while
-NOTESBOT_ARXIV_CATEGORIES is empty."""
+section and the note writer. The digest section exists only with NOTESBOT_ARXIV_CATEGORIES;
+the note writer always (a link sent in a DM), and touches the network only then."""
 
 from __future__ import annotations
 
@@ -15,13 +15,14 @@ from bot.core.arxiv.rank import Ranker
 from bot.core.prompts import PromptBook
 from bot.digest.arxiv import ArxivSection, NoteWriter
 from bot.index.similarity import DenseSimilarity, LexicalSimilarity
+from bot.live.inbox import Indexer
 
 
 @dataclass(slots=True)
 class ArxivParts:
     client: ArxivClient
     cache: ListingCache
-    section: ArxivSection
+    section: ArxivSection | None
     writer: NoteWriter
 
     async def aclose(self) -> None:
@@ -37,9 +38,7 @@ def arxiv_client(settings: Settings) -> ArxivClient:
     )
 
 
-def build_arxiv(settings: Settings, runtime: Runtime) -> ArxivParts | None:
-    if not settings.arxiv_categories:
-        return None
+def build_arxiv(settings: Settings, runtime: Runtime, index: Indexer | None = None) -> ArxivParts:
     client = arxiv_client(settings)
     cache = ListingCache(settings.data_dir / "arxiv")
     author = PaperWriter(
@@ -49,12 +48,15 @@ def build_arxiv(settings: Settings, runtime: Runtime) -> ArxivParts | None:
         budget=settings.llm_timeout,
     )
     ranker = Ranker(dense=DenseSimilarity(runtime.index.embedder), lexical=LexicalSimilarity())
-    section = ArxivSection(
-        client=client, cache=cache, notes=runtime.reader, ranker=ranker, writer=author,
-        size=settings.arxiv_digest_size,
-    )
+    section = None
+    if settings.arxiv_categories:
+        section = ArxivSection(
+            client=client, cache=cache, notes=runtime.reader, ranker=ranker, writer=author,
+            size=settings.arxiv_digest_size,
+        )
     writer = NoteWriter(
         notes_dir=settings.notes_dir, cache=cache, notes=runtime.reader, writer=author,
-        shown=section.summary_of,
+        shown=section.summary_of if section else lambda arxiv_id: None, client=client,
+        index=index,
     )
     return ArxivParts(client, cache, section, writer)

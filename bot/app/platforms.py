@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from bot.app.settings import Settings
 from bot.core.access import Allowlist, RateLimiter
-from bot.core.arxiv.submissions import PaperSaver
+from bot.core.arxiv.submissions import NoteTaker, PaperSaver
 from bot.core.assistant import Assistant
 from bot.platforms.conversation import BotPolicy, Conversation, EditBudget
 from bot.platforms.conversation.delivery import Delivery
@@ -59,6 +59,7 @@ def build_slack(
     state: StateStore,
     digests: DigestPreviews | None = None,
     papers: PaperSaver | None = None,
+    notes: NoteTaker | None = None,
 ) -> SlackBot:
     from slack_bolt.app.async_app import AsyncApp
 
@@ -92,12 +93,16 @@ def build_slack(
         conversation=conversation, client=client, native=settings.slack_native_streaming
     )
     lang = settings.summary_language
-    commands = SlackCommands(events=events, assistant=assistant, digest_lang=lang, papers=papers)
+    events.papers = papers
+    commands = SlackCommands(
+        events=events, assistant=assistant, digest_lang=lang, papers=papers, notes=notes
+    )
     names = {
         "ask": settings.slack_command_ask,
         "paper": settings.slack_command_paper,
         "search": settings.slack_command_search,
         "digest": settings.slack_command_digest,
+        "note": settings.slack_command_note,
     }
     register(app, events, commands, names)
     app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else None
@@ -138,6 +143,7 @@ def build_telegram(
     state: StateStore,
     digests: DigestPreviews | None = None,
     papers: PaperSaver | None = None,
+    notes: NoteTaker | None = None,
 ) -> TelegramBot:
     from bot.app.telegram_bot import Receiving, TelegramBot
     from bot.platforms.conversation.pacing import ChatPacer
@@ -160,7 +166,7 @@ def build_telegram(
     lang = settings.summary_language
     handlers = TelegramHandlers(
         conversation=conversation, assistant=assistant, sender=sender, digest_lang=lang,
-        drafts=settings.telegram_drafts, papers=papers,
+        drafts=settings.telegram_drafts, papers=papers, notes=notes,
     )
     register(application, handlers)
     secret = settings.telegram_webhook_secret

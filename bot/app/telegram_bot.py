@@ -20,6 +20,7 @@ COMMANDS = {  # name: (English, Japanese) descriptions, registered with setMyCom
     "ask": ("Ask your notes a question", "ノートに質問する"),
     "paper": ("A paper in 140 characters, with its link", "論文を140字で要約"),
     "search": ("Passages of your notes that match", "ノートを検索"),
+    "note": ("Save a note into your notes folder", "メモをノートに保存"),
     "new": ("Forget this conversation", "会話の履歴を消す"),
     "digest": ("Today's paper digest", "今日の論文ダイジェスト"),
     "subscribe": ("Daily digest in this chat", "毎日のダイジェストを受け取る"),

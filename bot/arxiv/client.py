@@ -95,16 +95,23 @@ class ArxivClient:
         entries, _ = await self._page(0, size=1)
         return entries[0][0] if entries else None
 
+    async def paper(self, arxiv_id: str) -> Submission | None:
+        """One paper by its id, in any category; None when arXiv has no such paper."""
+        entries, _ = await self._entries({"id_list": arxiv_id, "max_results": "1"}, "a paper")
+        return entries[0][0] if entries else None
+
     async def _page(self, number: int, size: int | None = None) -> tuple[list[Entry], int]:
         """One page's parsed entries, and how many entries it had (short page: the last)."""
         size = size or self._page_size
         query = " OR ".join(f"cat:{c}" for c in self.categories)
         params = {"search_query": query, "sortBy": "submittedDate", "sortOrder": "descending",
                   "start": str(number * size), "max_results": str(size)}
+        return await self._entries(params, f"page {number + 1}")
+
+    async def _entries(self, params: dict[str, str], what: str) -> tuple[list[Entry], int]:
         feed = feedparser.parse(await self._get(params))
         if problem := _malformed(feed):
-            raise ArxivError(f"{self._where} returned malformed XML on page {number + 1}: "
-                             f"{problem}")
+            raise ArxivError(f"{self._where} returned malformed XML on {what}: {problem}")
         for entry in feed.entries:  # arXiv reports a bad query as a feed of one "Error" entry
             if "/api/errors" in str(entry.get("id", "")):
                 raise ArxivError(f"{self._where} reported: {_collapse(entry.get('summary', ''))}")

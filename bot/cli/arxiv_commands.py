@@ -47,7 +47,7 @@ def arxiv(
     require_index(settings)
     runtime = build_runtime(settings)
     parts = build_arxiv(settings, runtime)
-    if parts is None:
+    if parts.section is None:
         runtime.close()
         err.print("[red]no arXiv categories[/]: set NOTESBOT_ARXIV_CATEGORIES, e.g. cs.CL,cs.LG")
         raise typer.Exit(2)
@@ -70,6 +70,7 @@ async def _arxiv(
                 out.print(await parts.writer.save(save, settings.summary_language),
                           highlight=False)
                 return True
+            assert parts.section is not None  # checked by the caller
             ranked = await parts.section.ranked(day)
         if as_json:
             print(json.dumps([p.to_json() for p in ranked[:limit]], ensure_ascii=False, indent=2))

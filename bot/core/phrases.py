@@ -127,6 +127,15 @@ _PHRASES: dict[str, dict[Lang, str]] = {
         "en": "Usage: {command} paper title, arXiv id or words",
     },
     "usage_search": {"ja": "使い方: {command} 検索語", "en": "Usage: {command} search words"},
+    "usage_note": {"ja": "使い方: {command} メモの内容", "en": "Usage: {command} what to note"},
+    "note_saved": {
+        "ja": "{name} に保存しました。もう質問に使えます。",
+        "en": "Saved to {name}; you can ask about it now.",
+    },
+    "note_saved_later": {
+        "ja": "{name} に保存しました（数秒後に質問に使えるようになります）。",
+        "en": "Saved to {name}; it will be searchable in a few seconds.",
+    },
     "feedback_note_title": {"ja": "何が違いましたか", "en": "What was wrong?"},
     "feedback_note_label": {
         "ja": "よければ、正しい答えや足りなかった点を教えてください（任意）",
@@ -156,9 +165,13 @@ _PHRASES: dict[str, dict[Lang, str]] = {
     },
     "arxiv_near": {"ja": "近い: {title}", "en": "close to: {title}"},
     "arxiv_save": {"ja": "ノートに保存", "en": "Save as note"},
-    "arxiv_saved": {
-        "ja": "ノートに保存しました: {name}（次の ingest で索引に入ります）",
-        "en": "Saved as {name}; the next ingest indexes it.",
+    "arxiv_missing": {
+        "ja": "arXiv に {id} という論文は見つかりませんでした。",
+        "en": "arXiv has no paper {id}.",
+    },
+    "arxiv_unreachable": {
+        "ja": "arXiv に接続できませんでした（{reason}）。少し後でもう一度送ってください。",
+        "en": "Could not reach arXiv ({reason}); please send it again later.",
     },
     "arxiv_exists": {
         "ja": "{name} はすでにあります（上書きしません）。",

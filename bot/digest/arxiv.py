@@ -19,9 +19,10 @@ from bot.arxiv.client import ArxivClient, ArxivError
 from bot.core.answers import Lang
 from bot.core.arxiv.notes import PaperWriter, note_name, note_text, voice
 from bot.core.arxiv.rank import Ranker, library
-from bot.core.arxiv.submissions import Proposal
+from bot.core.arxiv.submissions import Proposal, Submission
 from bot.core.phrases import phrase
 from bot.core.retrieval import NotesIndex
+from bot.live.inbox import Indexer, index_now
 
 log = logging.getLogger(__name__)
 _RETRY_SECONDS = 600.0  # after a failed fetch, digests within this time skip the section
@@ -76,27 +77,51 @@ class ArxivSection:
 
 
 class NoteWriter:
-    """Save a proposed paper as a new note in ``notes_dir/arxiv/``: never over an existing
-    file, never touching the user's own notes."""
+    """Save a paper as a new note in ``notes_dir/arxiv/``: never over an existing file, never
+    touching the user's own notes. ``save`` takes a paper a digest proposed; ``take`` any paper,
+    fetched from arXiv by its id (a link sent alone in a DM)."""
 
     def __init__(
         self, *, notes_dir: Path, cache: ListingCache, notes: NotesIndex,
         writer: PaperWriter, shown: Callable[[str], str | None] = lambda arxiv_id: None,
+        client: ArxivClient | None = None, index: Indexer | None = None, wait: float = 10.0,
     ) -> None:
         self._folder, self._cache, self._notes = notes_dir / "arxiv", cache, notes
-        self._writer, self._shown = writer, shown
+        self._writer, self._shown, self._client = writer, shown, client
+        self._index, self._wait = index, wait
 
     async def save(self, arxiv_id: str, lang: Lang) -> str:
         submission = self._cache.find(arxiv_id)
         if submission is None:
             return phrase("arxiv_unknown", lang, id=arxiv_id)
+        summary = await self._summary(submission)
+        return await self._write(submission, summary, lang)
+
+    async def take(self, arxiv_id: str, lang: Lang) -> str:
+        """The paper's 140 characters and link, and where its note went."""
+        submission = self._cache.find(arxiv_id)
+        if submission is None and self._client is not None:
+            try:
+                submission = await self._client.paper(arxiv_id)
+            except ArxivError as exc:
+                log.warning("arXiv %s could not be fetched: %s", arxiv_id, exc)
+                return phrase("arxiv_unreachable", lang, reason=str(exc))
+        if submission is None:
+            return phrase("arxiv_missing", lang, id=arxiv_id)
+        summary = await self._summary(submission)
+        said = await self._write(submission, summary, lang)
+        return f"{submission.title}\n{summary}\n{submission.url}\n\n{said}"
+
+    async def _summary(self, submission: Submission) -> str:
+        return self._shown(submission.arxiv_id) or await self._writer.summarize(
+            submission, await voice(self._notes)
+        )
+
+    async def _write(self, submission: Submission, summary: str, lang: Lang) -> str:
         name = note_name(submission)
         final, draft = self._folder / name, self._folder / f".{name}.tmp"  # .tmp: never ingested
         if final.is_file():  # (checked again, atomically, when written)
             return phrase("arxiv_exists", lang, name=f"arxiv/{name}")
-        summary = self._shown(submission.arxiv_id) or await self._writer.summarize(
-            submission, await voice(self._notes)
-        )
         text = note_text(submission, summary, lang, await self._writer.sections(submission))
         try:
             self._folder.mkdir(parents=True, exist_ok=True)
@@ -109,7 +134,9 @@ class NoteWriter:
             if isinstance(exc, FileExistsError) and final.is_file():
                 return phrase("arxiv_exists", lang, name=f"arxiv/{name}")
             # a read-only or full disk, a file where the folder should be: said in the chat
-            log.warning("saving arXiv %s into %s failed: %s", arxiv_id, self._folder, exc)
+            log.warning("saving arXiv %s into %s failed: %s", submission.arxiv_id, self._folder,
+                        exc)
             return phrase("arxiv_write_failed", lang, reason=exc.strerror or type(exc).__name__)
-        log.info("saved arXiv %s as %s", arxiv_id, self._folder / name)
-        return phrase("arxiv_saved", lang, name=f"arxiv/{name}")
+        log.info("saved arXiv %s as %s", submission.arxiv_id, final)
+        ready = await index_now(self._index, [f"arxiv/{name}"], self._wait)
+        return phrase("note_saved" if ready else "note_saved_later", lang, name=f"arxiv/{name}")

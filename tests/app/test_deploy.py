@@ -32,7 +32,7 @@ def test_slack_manifest_declares_what_the_bot_uses():
     # Every command the bot registers (one setting each) is in the manifest, and no other.
     fields = [f for f in Settings.model_fields if f.startswith("slack_command_")]
     handled = {getattr(defaults, f) for f in fields}
-    assert commands == handled and len(handled) == 4, (commands, handled)
+    assert commands == handled and len(handled) == 5, (commands, handled)
     assert manifest["settings"]["interactivity"]["is_enabled"], "feedback buttons need it"
     assert manifest["settings"]["socket_mode_enabled"] is True
     view = manifest["features"]["assistant_view"]

@@ -183,7 +183,7 @@ async def test_save_as_note_from_both_platforms_writes_one_note_the_next_ingest_
                              response_url=f"{slack.server.url}/response/9")
         await slack.wait_ack(await slack.deliver("interactive", click))
         (said,) = await slack.wait_for("response_url")
-        assert said["text"] == phrase("arxiv_saved", "en", name=f"arxiv/arxiv-{slack_id}.md")
+        assert said["text"] == phrase("note_saved_later", "en", name=f"arxiv/arxiv-{slack_id}.md")
         section = telegram.messages(CHAT)[-1]
         for _ in range(2):  # the second tap finds the note there and leaves it alone
             telegram.push_update(callback_query(f"fb:save:{telegram_id}", chat_id=CHAT,
@@ -197,7 +197,7 @@ async def test_save_as_note_from_both_platforms_writes_one_note_the_next_ingest_
         parts.close()
     replies = [m["text"] for m in telegram.messages(CHAT) if f"arxiv-{telegram_id}" in m["text"]]
     name = f"arxiv/arxiv-{telegram_id}.md"
-    assert replies == [phrase("arxiv_saved", "ja", name=name), phrase("arxiv_exists", "ja",
+    assert replies == [phrase("note_saved_later", "ja", name=name), phrase("arxiv_exists", "ja",
                                                                       name=name)]
     folder = settings.notes_dir / "arxiv"
     assert sorted(p.name for p in folder.iterdir()) == [f"arxiv-{telegram_id}.md",
@@ -281,7 +281,7 @@ async def test_with_a_model_the_saved_note_keeps_the_summary_the_digest_showed(
     finally:
         await parts.aclose()
         parts.close()
-    assert saved == phrase("arxiv_saved", "ja", name="arxiv/arxiv-2104.08821.md")
+    assert saved == phrase("note_saved_later", "ja", name="arxiv/arxiv-2104.08821.md")
     (posted,) = slack.calls_to("chat.postMessage")
     (shown,) = [b["text"]["text"].split("\n")[1] for b in posted["blocks"]
                 if b.get("accessory", {}).get("value") == "2104.08821"]

@@ -1,6 +1,7 @@
 """A fake arXiv export API (``/api/query``): real Atom XML from the entries a test sets.
 
-It honours ``search_query`` (``cat:X OR cat:Y``), ``start`` and ``max_results``, newest first.
+It honours ``search_query`` (``cat:X OR cat:Y``), ``start`` and ``max_results``, newest first,
+and ``id_list`` (papers by id).
 Faults are scripted for the next requests, in order: ``server.script(Fault.unavailable(0.1),
 Fault.slow(2.0), Fault.malformed())``; with the script empty the listing is served. Every
 request is recorded (path, query params, monotonic time): ``server.count``, ``server.gaps()``.
@@ -135,6 +136,10 @@ class FakeArxiv:
         return web.Response(body=self._feed(request.query).encode(), headers={"Content-Type": ATOM})
 
     def _feed(self, query: Mapping[str, str]) -> str:
+        if ids := [i for i in str(query.get("id_list", "")).split(",") if i]:  # as arXiv: by id
+            with self._lock:
+                found = [e for e in self.entries if re.sub(r"v\d+$", "", e.arxiv_id) in ids]
+            return atom_feed(found, total=len(found), start=0, size=len(found))
         wanted = set(re.findall(r"cat:([\w.\-]+)", str(query.get("search_query", ""))))
         start, size = int(query.get("start", 0)), int(query.get("max_results", 10))
         start = 0 if self.ignore_start else start

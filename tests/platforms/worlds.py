@@ -26,15 +26,17 @@ class World:
 
 @contextlib.asynccontextmanager
 async def running(
-    platform: str, settings_for: Callable[[Any], Settings], embedder: Any, tmp_path: Path
+    platform: str, settings_for: Callable[[Any], Settings], embedder: Any, tmp_path: Path,
+    **parts: Any,
 ) -> AsyncIterator[World]:
-    """``settings_for(fake)``: the settings pointing at the started fake."""
+    """``settings_for(fake)``: the settings pointing at the started fake; ``parts`` (papers=,
+    notes=) go to the bot's builder."""
     fake = (FakeSlack() if platform == "slack" else FakeTelegram()).start()
     settings = settings_for(fake)
     runtime = runtime_for(settings, embedder)
     state = StateStore(tmp_path / "state.sqlite3")
     build = build_slack if platform == "slack" else build_telegram
-    bot = build(settings, assistant=runtime.assistant, state=state)
+    bot = build(settings, assistant=runtime.assistant, state=state, **parts)
     try:
         await bot.start()
         if platform == "slack":

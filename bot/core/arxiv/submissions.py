@@ -66,8 +66,21 @@ class Proposal:
 
 
 class PaperSaver(Protocol):
-    """Writes a proposed paper into the notes folder ("save as note")."""
+    """Writes a paper into the notes folder: one a digest proposed ("save as note"), or any
+    paper named by a link sent alone in a DM."""
 
     async def save(self, arxiv_id: str, lang: Lang) -> str:
         """What to tell the user: saved as which file, already there, or unknown."""
+        ...
+
+    async def take(self, arxiv_id: str, lang: Lang) -> str:
+        """The paper's 140-character summary and link, and where its note went."""
+        ...
+
+
+class NoteTaker(Protocol):
+    """Notes taken from the chat (``/note TEXT``)."""
+
+    async def note(self, text: str, lang: Lang, via: str) -> str:
+        """Where the note went, or why it could not be saved."""
         ...

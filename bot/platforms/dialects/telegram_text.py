@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.core.answers import Lang
@@ -28,3 +29,8 @@ def language_of_client(user: Any | None) -> Lang:
     """The language a (PTB) user's client is set to: Japanese or, otherwise, English."""
     code = getattr(user, "language_code", None) or ""
     return "ja" if code.startswith("ja") else "en"
+
+
+def command_body(text: str) -> str:
+    """What follows ``/command`` or ``/command@bot``, its lines kept (a note is written as is)."""
+    return re.sub(r"^/\w+(?:@\w+)?\s*", "", text, count=1).strip()

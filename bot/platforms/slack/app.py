@@ -24,14 +24,14 @@ def listeners(events: SlackEvents) -> dict[str, Any]:
 def register(
     app: AsyncApp, events: SlackEvents, commands: SlackCommands, names: Mapping[str, str]
 ) -> None:
-    """``names``: the manifest's slash command for each of ask, paper, search and digest."""
+    """``names``: the manifest's slash command for each of ask, paper, search, digest, note."""
     for event, handler in listeners(events).items():
         app.event(event)(handler)
-    for key in ("ask", "paper", "search", "digest"):
+    for key in ("ask", "paper", "search", "digest", "note"):
         app.command(names[key])(getattr(commands, f"on_{key}"))
     for action in (blocks.FEEDBACK_UP, blocks.FEEDBACK_DOWN, blocks.ARXIV_SAVE):
         app.action(action)(commands.on_button)
-    app.view(blocks.FEEDBACK_NOTE)(commands.on_note)
+    app.view(blocks.FEEDBACK_NOTE)(commands.on_feedback_note)
 
     @app.error
     async def on_error(error: Exception, body: dict[str, Any]) -> None:

@@ -1,4 +1,4 @@
-"""Slack slash commands (/ask, /paper, /notes-search, /digest) and the buttons.
+"""Slack slash commands (/ask, /paper, /notes-search, /digest, /note) and the buttons.
 
 Commands ack at once (Slack waits 3 s at most); a refusal goes in the ack, privately.
 """
@@ -11,7 +11,7 @@ from typing import Any
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.core.answers import Lang
-from bot.core.arxiv.submissions import PaperSaver
+from bot.core.arxiv.submissions import NoteTaker, PaperSaver
 from bot.core.assistant import Assistant
 from bot.core.phrases import phrase
 from bot.core.text import language_of
@@ -36,9 +36,10 @@ log = logging.getLogger(__name__)
 class SlackCommands:
     def __init__(
         self, *, events: SlackEvents, assistant: Assistant, digest_lang: Lang,
-        papers: PaperSaver | None = None,
+        papers: PaperSaver | None = None, notes: NoteTaker | None = None,
     ) -> None:
         self._events, self._talk, self._papers = events, events.conversation, papers
+        self._notes = notes
         self._assistant, self._digest_lang = assistant, digest_lang
 
     async def on_ask(self, ack: Ack, command: dict[str, Any]) -> None:
@@ -72,6 +73,14 @@ class SlackCommands:
             hits = hits_blocks(await self._assistant.search(query, 5), asker.lang)
             await respond(blocks=hits, text=query, response_type="ephemeral")
 
+    async def on_note(self, ack: Ack, command: dict[str, Any], respond: Ack) -> None:
+        """``/note TEXT``: a dated entry in the notes folder's inbox (told privately)."""
+        asker = self._asker(command)[0]
+        text = str(command.get("text") or "").strip()  # as typed: a note keeps its lines
+        if await self._ack(ack, command, asker, text, "usage_note") and self._notes:
+            said = await self._notes.note(text, asker.lang, "Slack")
+            await respond(text=said, response_type="ephemeral")
+
     async def on_digest(self, ack: Ack, command: dict[str, Any], respond: Ack) -> None:
         """``/digest`` shows today's digest; ``subscribe``/``unsubscribe`` the channel."""
         asker, action = self._asker(command)
@@ -103,7 +112,7 @@ class SlackCommands:
             view = feedback_modal(action["value"], lang)
             await self._events.client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    async def on_note(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+    async def on_feedback_note(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         await ack()
         text = view["state"]["values"]["note"]["note"].get("value") or ""
         ref = view["private_metadata"]  # "channel:ts" of the answer voted on

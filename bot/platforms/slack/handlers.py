@@ -11,6 +11,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.answers import Answer, Turn
+from bot.core.arxiv.ids import arxiv_id_alone
+from bot.core.arxiv.submissions import PaperSaver
 from bot.core.phrases import phrase
 from bot.core.text import language_of
 from bot.platforms.conversation import Asker, Conversation, Outlet
@@ -79,6 +81,7 @@ class SlackEvents:
         self, *, conversation: Conversation, client: AsyncWebClient, native: bool = True
     ) -> None:
         self.conversation, self.client, self.native = conversation, client, native
+        self.papers: PaperSaver | None = None  # an arXiv link alone in a DM: saved as a note
         self.bot_user: str | None = None
         self.bot_id: str | None = None
         self.no_streams: set[str] = set()  # workspaces and channels that refused streams
@@ -121,6 +124,10 @@ class SlackEvents:
         usage = phrase("usage_ask", asker.lang, command=f"<@{self.bot_user}>")
         if refusal := talk.refusal(asker, question, usage):
             await self.refuse(asker, edits, refusal, private=not is_dm)
+            return
+        if is_dm and self.papers and (paper := arxiv_id_alone(event.get("text", ""))):
+            said = await self.papers.take(paper, talk.policy.digest_lang)
+            await talk.reply(lambda: edits.post(text=said))
             return
         history = talk.history(channel) if is_dm else await self._thread(event, asker)
         await talk.answer(asker, question, outlet, history=history, remember=is_dm, thread=thread)

@@ -23,6 +23,7 @@ def register(application: Application, handlers: TelegramHandlers) -> None:
     commands = {
         "start": handlers.on_start, "help": handlers.on_start, "ask": handlers.on_ask,
         "paper": handlers.on_paper, "search": handlers.on_search, "new": handlers.on_new,
+        "note": handlers.on_note,
         "digest": handlers.on_digest, "subscribe": handlers.on_subscribe,
         "unsubscribe": handlers.on_subscribe,
     }

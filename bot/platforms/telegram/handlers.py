@@ -14,7 +14,8 @@ from telegram.error import NetworkError, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.core.answers import Answer, Lang
-from bot.core.arxiv.submissions import PaperSaver
+from bot.core.arxiv.ids import arxiv_id_alone
+from bot.core.arxiv.submissions import NoteTaker, PaperSaver
 from bot.core.assistant import Assistant
 from bot.core.phrases import phrase
 from bot.core.text import language_of
@@ -23,7 +24,12 @@ from bot.platforms.conversation.delivery import WriteFault
 from bot.platforms.conversation.streaming import StreamOutlet
 from bot.platforms.dialects import telegram_html as out
 from bot.platforms.dialects.telegram_faults import whole_bot
-from bot.platforms.dialects.telegram_text import addressed, language_of_client, strip_handle
+from bot.platforms.dialects.telegram_text import (
+    addressed,
+    command_body,
+    language_of_client,
+    strip_handle,
+)
 from bot.platforms.telegram import drafts
 from bot.platforms.telegram.sender import FEEDBACK, Sender, inline_result
 
@@ -69,8 +75,10 @@ class TelegramHandlers:
     def __init__(
         self, *, conversation: Conversation, assistant: Assistant, sender: Sender,
         digest_lang: Lang, drafts: bool = True, papers: PaperSaver | None = None,
+        notes: NoteTaker | None = None,
     ) -> None:
         self.conversation, self.drafts, self._papers = conversation, drafts, papers
+        self._notes = notes
         self.no_drafts: set[int] = set()  # chats where Telegram refused drafts
         self._assistant, self._sender, self._digest_lang = assistant, sender, digest_lang
 
@@ -86,6 +94,11 @@ class TelegramHandlers:
         bot, group = context.bot, message.chat.type != ChatType.PRIVATE
         if group and not addressed(message, bot_id=bot.id, username=bot.username):
             return  # in groups: only when mentioned or replied to
+        paper = None if group else arxiv_id_alone(message.text)
+        if paper and self._papers is not None:  # a link alone in a DM: saved as a note
+            if (asker := await self._gate(message)) is not None:
+                await self._say(message.chat_id, await self._papers.take(paper, asker.lang))
+            return
         await self._question(message, strip_handle(message.text, bot.username))
 
     async def on_ask(self, update: Update, context: Context) -> None:
@@ -147,6 +160,14 @@ class TelegramHandlers:
         if asker is not None:
             for page in out.hits_html(await self._assistant.search(query, 5), asker.lang):
                 await self._send(int(asker.chat), page)
+
+    async def on_note(self, update: Update, context: Context) -> None:
+        """``/note TEXT``: a dated entry in the notes folder's inbox."""
+        message = update.effective_message
+        text = command_body(message.text or "") if message else ""
+        asker = await self._gate(message, text, "usage_note", "/note")
+        if asker is not None and self._notes is not None:
+            await self._say(int(asker.chat), await self._notes.note(text, asker.lang, "Telegram"))
 
     async def on_new(self, update: Update, context: Context) -> None:
         if (asker := await self._gate(update.effective_message)) is not None:
