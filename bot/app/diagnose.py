@@ -19,6 +19,7 @@ from bot.ops.doctor import (
     slack_check,
     telegram_check,
 )
+from bot.ops.live_checks import freshness_check, watch_check
 from ingest.pipeline import index_fingerprint
 
 
@@ -34,9 +35,12 @@ async def run_checks(settings: Settings) -> list[Check]:
         try:
             built = index_fingerprint(chunking_options(s), index.embedder, index.tokenizer)
             checks += index_checks(index, fingerprint=built, data_dir=s.data_dir)
+            checks.append(freshness_check(index.store, s.notes_dir))
             checks.append(await guarded("embedder", lambda: embedder_check(index)))
         finally:
             index.close()
+    checks.append(watch_check(notes_dir=s.notes_dir, data_dir=s.data_dir, watch=s.watch,
+                              polling=s.watch_polling))
     checks.append(await guarded("llm", lambda: _llm(s)))
     slack = slack_client(s) if s.slack_bot_token is not None else None
     mode = "Socket Mode" if s.slack_app_token else "HTTP"
