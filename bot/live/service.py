@@ -24,6 +24,7 @@ from ingest.report import IngestReport
 
 log = logging.getLogger(__name__)
 _RETRY = (1.0, 60.0)  # first and longest pause before retrying a pass that could not run
+_READY_SECONDS = 30.0  # setting up the watches of a very large folder
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,13 +61,16 @@ class LiveNotes:
 
     async def start(self) -> None:
         await self._follow()
-        tasks = [self._work(), self._follow_forever()]
+        self._tasks = [asyncio.create_task(self._follow_forever())]
         if self._watcher is not None:
-            self._full = True  # catch up with what was saved while the bot was down
+            self._tasks.append(asyncio.create_task(self._watch(self._watcher)))
+            # Watching first, then the catch-up pass: a save in between is seen by one of them.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._watcher.ready.wait(), _READY_SECONDS)
+            self._full = True  # what was saved while the bot was down
             self._wake.set()
-            tasks.append(self._watch(self._watcher))
             log.info("watching %s (%s)", self._watcher.root, self._watcher.mode)
-        self._tasks = [asyncio.create_task(task) for task in tasks]
+        self._tasks.append(asyncio.create_task(self._work()))
         self._beat()
 
     async def request(self, paths: Collection[str]) -> IngestReport | None:

@@ -68,6 +68,7 @@ class NotesWatcher:
         self.polling = should_poll(self.root, polling)
         self._quiet = quiet
         self._longest = max(2.0, 4 * quiet)
+        self.ready = asyncio.Event()  # set once saves are being watched
 
     @property
     def mode(self) -> str:
@@ -107,13 +108,12 @@ class NotesWatcher:
         try:
             while not stop.is_set():
                 delay = await asyncio.to_thread(self.poll_delay_ms) if self.polling else 1000
+                changes = awatch(
+                    self.root, watch_filter=_Visible(self.root), step=_STEP_MS, stop_event=stop,
+                    force_polling=self.polling, poll_delay_ms=delay, ignore_permission_denied=True,
+                )
                 try:
-                    async for batch in awatch(
-                        self.root, watch_filter=_Visible(self.root), step=_STEP_MS,
-                        stop_event=stop, force_polling=self.polling, poll_delay_ms=delay,
-                        ignore_permission_denied=True,
-                    ):
-                        queue.put_nowait({self._relative(path) for _, path in batch})
+                    await self._relay(changes, queue)
                     return
                 except (OSError, RuntimeError) as exc:  # e.g. out of inotify watches
                     if self.polling:
@@ -122,7 +122,24 @@ class NotesWatcher:
                                 self.root, exc)
                     self.polling = True
         finally:
+            self.ready.set()
             queue.put_nowait(None)
+
+    async def _relay(
+        self, changes: AsyncIterator[set[tuple[Change, str]]], queue: asyncio.Queue[set[str] | None]
+    ) -> None:
+        pending = asyncio.ensure_future(anext(changes))
+        # That step runs awatch up to its first wait: the watches are set by then. Saves from
+        # here on are seen; earlier ones are the catch-up pass's (bot.live.service).
+        await asyncio.sleep(0)
+        self.ready.set()
+        while True:
+            try:
+                batch = await pending
+            except StopAsyncIteration:
+                return
+            queue.put_nowait({self._relative(path) for _, path in batch})
+            pending = asyncio.ensure_future(anext(changes))
 
     def _relative(self, path: str) -> str:
         return Path(path).relative_to(self.root).as_posix()

@@ -25,7 +25,9 @@ def okapi(wer: str) -> str:
     return f"# Okapi Net\n\nOkapi Net は音声認識モデルで、LibriSpeech で WER {wer} を達成した。\n"
 
 
-async def test_a_saved_edited_and_deleted_note_is_followed_within_seconds(tmp_path, embedder):
+async def test_a_saved_edited_renamed_and_deleted_note_is_followed_within_seconds(
+    tmp_path, embedder
+):
     async with live_notes(tmp_path, embedder) as world:
         text, cited = await world.cited(QUESTION)
         assert "3.1%" not in text and "okapi.md" not in cited
@@ -39,11 +41,20 @@ async def test_a_saved_edited_and_deleted_note_is_followed_within_seconds(tmp_pa
         assert await within(10, lambda: answered("3.1%")) < 10
         (world.notes / "okapi.md").write_text(okapi("2.4%"), encoding="utf-8")
         await within(10, lambda: answered("2.4%"))
-        (world.notes / "okapi.md").unlink()
+
+        async def cited_as(source: str) -> bool:
+            return (await world.cited(QUESTION))[1] & {"okapi.md", source} == {source}
+
+        (world.notes / "speech").mkdir()
+        (world.notes / "okapi.md").rename(world.notes / "speech" / "okapi-net.md")
+        await within(10, lambda: cited_as("speech/okapi-net.md"))  # a file renamed
+        (world.notes / "speech").rename(world.notes / "audio")
+        await within(10, lambda: cited_as("audio/okapi-net.md"))  # its folder renamed
+        (world.notes / "audio" / "okapi-net.md").unlink()
 
         async def forgotten() -> bool:
             text, cited = await world.cited(QUESTION)
-            return "okapi.md" not in cited and "2.4%" not in text
+            return not any("okapi" in source for source in cited) and "2.4%" not in text
 
         await within(10, forgotten)
 
