@@ -155,7 +155,7 @@ async def test_a_kill_in_the_middle_of_a_pass_is_repaired_by_the_next(tmp_path, 
     run_ingest(settings, embedder)
     env = {"NOTESBOT_CHUNK_MAX_CHARS": "200"}
     async with bot(notes, data, **env) as running:
-        write_synthetic_notes(notes / "more", files=60, sections=8, seed=1)
+        write_synthetic_notes(notes / "more", files=24, sections=6, seed=1)
         deadline = time.monotonic() + 120
         while _committed(data)[0] <= 5:  # the pass has committed its first batch
             assert time.monotonic() < deadline, "the pass made no progress"
@@ -166,7 +166,7 @@ async def test_a_kill_in_the_middle_of_a_pass_is_repaired_by_the_next(tmp_path, 
         running.proc.wait(timeout=30)
     async with bot(notes, data, **env):  # its catch-up pass is the next pass
         deadline = time.monotonic() + 180
-        while _committed(data) != (65, "0"):
+        while _committed(data) != (29, "0"):
             assert time.monotonic() < deadline, _committed(data)
             await asyncio.sleep(0.2)
     clean = settings_for(notes, tmp_path / "clean", chunk_max_chars=200)
