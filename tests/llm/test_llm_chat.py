@@ -14,12 +14,26 @@ KEY = "sk-test-SECRET-do-not-log"
 MESSAGES = [{"role": "user", "content": "hello"}]
 
 
+_OPENED: list[OpenAIChat] = []
+
+
+@pytest.fixture(autouse=True)
+async def closed_models():
+    """Every model a test made is closed in that test's loop: an AsyncOpenAI left to the
+    garbage collector schedules its aclose() on whatever loop runs then (a later test's)."""
+    yield
+    while _OPENED:
+        await _OPENED.pop().aclose()
+
+
 def chat_model(server, *, timeout: float = 2.0, retries: int = 2, model: str | None = MODEL):
     client = make_async_client(base_url=server.base_url, api_key=KEY, timeout=timeout)
-    return OpenAIChat(
+    made = OpenAIChat(
         client=client, model=model, temperature=0.1, max_tokens=64, timeout=timeout,
         retries=retries,
     )
+    _OPENED.append(made)
+    return made
 
 
 async def collect(model: OpenAIChat) -> list[str]:

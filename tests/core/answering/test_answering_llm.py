@@ -15,12 +15,13 @@ MARGIN = 1.0  # retrieval, prompt building and the extractive fallback
 
 
 @pytest.fixture
-def runtime(sample_index, embedder, openai_server):
+async def runtime(sample_index, embedder, openai_server):
     settings = sample_index.model_copy(
         update={"llm_base_url": openai_server.base_url, "llm_model": MODEL, "llm_timeout": TIMEOUT}
     )
     runtime = runtime_for(settings, embedder)
     yield runtime
+    await runtime.aclose()  # in the test's loop (bot.llm's client is an AsyncOpenAI)
     runtime.close()
 
 

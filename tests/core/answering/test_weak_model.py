@@ -28,13 +28,14 @@ def weak_model(body: dict) -> str:
 
 
 @pytest.fixture
-def runtime(sample_index, embedder, openai_server):
+async def runtime(sample_index, embedder, openai_server):
     openai_server.responder = weak_model
     settings = sample_index.model_copy(
         update={"llm_base_url": openai_server.base_url, "llm_model": MODEL, "llm_timeout": 5.0}
     )
     runtime = runtime_for(settings, embedder)
     yield runtime
+    await runtime.aclose()  # in the test's loop (bot.llm's client is an AsyncOpenAI)
     runtime.close()
 
 
