@@ -56,17 +56,17 @@ def _kill_after_commits(notes: Path, data: Path, at_least: int, delay: float) ->
 
 def test_kill_9_mid_ingest_then_rerun_equals_clean_rebuild(tmp_path, embedder):
     notes = tmp_path / "notes"
-    write_synthetic_notes(notes, files=60, sections=8)
+    write_synthetic_notes(notes, files=36, sections=8)
     killed = tmp_path / "killed"
 
     _kill_after_commits(notes, killed, at_least=1, delay=0.3)
     _kill_after_commits(notes, killed, at_least=_committed_files(killed) + 1, delay=1.0)
     partial = _committed_files(killed)
-    assert 0 < partial < 60
+    assert 0 < partial < 36
 
     resumed = run_ingest(settings_for(notes, killed, chunk_max_chars=200), embedder)
     assert not resumed.rebuilt
-    assert len(resumed.indexed) + resumed.unchanged == 60
+    assert len(resumed.indexed) + resumed.unchanged == 36
     assert resumed.unchanged >= partial - 1  # committed work is kept, not redone
 
     clean_settings = settings_for(notes, tmp_path / "clean", chunk_max_chars=200)
