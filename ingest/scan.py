@@ -22,6 +22,15 @@ def scan_notes(root: Path) -> list[Path]:
     return found
 
 
+def has_notes(root: Path) -> bool:
+    """Whether ``root`` holds any note (stops at the first one)."""
+    for _, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        if any(is_note(name) for name in files):
+            return True
+    return False
+
+
 def is_note(source: str) -> bool:
     """Whether a relative path is one scan_notes would find (a note, nothing hidden)."""
     parts = Path(source).parts

@@ -84,7 +84,7 @@ def open_index(settings: Settings) -> Index:
             timeout=settings.chroma_timeout,
         )
 
-    path = settings.data_dir / "notes.sqlite3"
+    path = settings.index_path
     return Index(
         store=NotesStore(path),
         vectors=ChromaVectors(

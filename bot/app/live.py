@@ -22,7 +22,7 @@ SETTLE_SECONDS = 0.1
 
 
 def writer_index(settings: Settings, index: Index) -> Index:
-    path = settings.data_dir / "notes.sqlite3"
+    path = settings.index_path
     return Index(
         store=NotesStore(path),
         vectors=index.vectors,

@@ -212,6 +212,11 @@ class Settings(BaseSettings):
         return self.telegram_token is not None
 
     @property
+    def index_path(self) -> Path:
+        """The notes' SQLite store (chunks, tokens, the vector cache, publications)."""
+        return self.data_dir / "notes.sqlite3"
+
+    @property
     def state_path(self) -> Path:
         return self.data_dir / "state.sqlite3"
 

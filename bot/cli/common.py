@@ -43,7 +43,7 @@ def load_settings(
 
 def require_index(settings: Settings) -> None:
     """Questions need an index: say how to build one instead of answering from nothing."""
-    if not (settings.data_dir / "notes.sqlite3").exists():
+    if not settings.index_path.exists():
         err.print(
             f"[red]no index in {settings.data_dir}[/]: run "
             f"`notesbot ingest --notes-dir YOUR_NOTES --data-dir {settings.data_dir}` first",

@@ -22,7 +22,7 @@ from bot.core.arxiv.rank import Ranker, library
 from bot.core.arxiv.submissions import Proposal, Submission
 from bot.core.phrases import phrase
 from bot.core.retrieval import NotesIndex
-from bot.live.inbox import Indexer, index_now
+from bot.live.inbox import Indexer, saved
 
 log = logging.getLogger(__name__)
 _RETRY_SECONDS = 600.0  # after a failed fetch, digests within this time skip the section
@@ -138,5 +138,4 @@ class NoteWriter:
                         exc)
             return phrase("arxiv_write_failed", lang, reason=exc.strerror or type(exc).__name__)
         log.info("saved arXiv %s as %s", submission.arxiv_id, final)
-        ready = await index_now(self._index, [f"arxiv/{name}"], self._wait)
-        return phrase("note_saved" if ready else "note_saved_later", lang, name=f"arxiv/{name}")
+        return await saved(self._index, f"arxiv/{name}", lang, self._wait)

@@ -4,6 +4,7 @@ in the notes folder, and the live index takes it at once."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Collection
 from datetime import datetime
@@ -19,19 +20,17 @@ Indexer = Callable[[Collection[str]], Awaitable[IngestReport | None]]
 INBOX = "inbox"
 
 
-async def index_now(index: Indexer | None, sources: Collection[str], wait: float) -> bool:
-    """Ask the live index for a pass over ``sources``; True once they are searchable.
-    A pass slower than ``wait`` still happens: only the waiting stops."""
-    if index is None:
-        return False
-    try:
-        report = await asyncio.wait_for(index(sources), wait)
-    except TimeoutError:
-        return False
-    if report is None:
-        return False
-    left_out = set(report.unsettled) | {source for source, _ in report.skipped}
-    return not left_out & set(sources)
+async def saved(index: Indexer | None, source: str, lang: Lang, wait: float) -> str:
+    """Where a note written into the folder went, once the live index has taken it (or, after
+    ``wait`` seconds, that it will be searchable soon: a slow pass still happens)."""
+    ready = False
+    if index is not None:
+        with contextlib.suppress(TimeoutError):
+            report = await asyncio.wait_for(index([source]), wait)
+            ready = report is not None and source not in (
+                set(report.unsettled) | {skipped for skipped, _ in report.skipped}
+            )
+    return phrase("note_saved" if ready else "note_saved_later", lang, name=source)
 
 
 class Inbox:
@@ -53,8 +52,7 @@ class Inbox:
             log.warning("saving a note into %s failed: %s", self._notes_dir / source, exc)
             return phrase("arxiv_write_failed", lang, reason=exc.strerror or type(exc).__name__)
         log.info("saved a note from %s into %s", via, source)
-        ready = await index_now(self._index, [source], self._wait)
-        return phrase("note_saved" if ready else "note_saved_later", lang, name=source)
+        return await saved(self._index, source, lang, self._wait)
 
     @staticmethod
     def _append(path: Path, now: datetime, text: str, via: str) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ingest.pipeline import Ingestor
 from ingest.report import IngestReport
-from ingest.scan import is_note, relative_source, scan_notes
+from ingest.scan import has_notes, is_note, relative_source, scan_notes
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ class PassRunner:
             only = None if paths is None else affected(self._root, paths, known)
             if only is not None and not only:
                 return None
-            if only is None and known and not scan_notes(self._root):
+            if only is None and known and not has_notes(self._root):
                 # An unmounted share looks like an empty folder: never empty the index for it.
                 log.warning("notes pass skipped: %s has no notes, the index keeps %d files",
                             self._root, len(known))

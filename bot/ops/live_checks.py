@@ -37,8 +37,8 @@ def freshness_check(store: NotesStore, notes_dir: Path) -> Check:
     notes = scan_notes(notes_dir) if notes_dir.is_dir() else []
     if not notes:
         return Check("freshness", "skip", "no notes")
-    newest = max(notes, key=lambda p: p.stat().st_mtime)
-    saved = datetime.fromtimestamp(newest.stat().st_mtime, UTC)
+    mtime, newest = max((p.stat().st_mtime, p) for p in notes)
+    saved = datetime.fromtimestamp(mtime, UTC)
     name = relative_source(newest, notes_dir)
     if publication is None:
         return Check("freshness", "warn", "the index has no finished pass on record: "
