@@ -194,9 +194,10 @@ class Ingestor:
             )
         if not note.chunks:
             return self._skip(source, "no text to index", report, keep=False)
-        if text.warning:
-            report.warnings.append((source, text.warning))
-            self._progress.message(f"warning {source}: {text.warning}")
+        for warning in [text.warning, *note.warnings]:
+            if warning:  # read anyway: one line each, the ingest goes on
+                report.warnings.append((source, warning))
+                self._progress.message(f"warning {source}: {warning}")
         file = {
             "source": source, "content_hash": hashed, "size": len(data), "encoding": text.encoding
         }

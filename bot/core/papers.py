@@ -1,6 +1,8 @@
-"""Find the papers a note talks about, in the three formats the user writes.
+"""Find the papers a note talks about.
 
-* deep dives: a heading followed by a paper link, numbered sections, a "140字" tweet section;
+* a note about one paper, whatever its format (bot.core.single_paper);
+* deep dives: a title heading with the paper's link right under it (or as the heading itself),
+  then its sections, maybe a "140字" tweet section; section headings are never papers;
 * tables of papers (a title column, a venue/year column, a summary column) and
   ``### Title, Venue Year`` headings or ``1. **Title** (Venue Year)`` items under a 論文 heading;
 * paper-note lists: ``[Paper Note] Title, Authors, Venue'YY, YYYY.MM`` + ``Paper/Blog Link``.
@@ -11,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.core.metalines import paper_link
 from bot.core.models import PaperMention, SourceRef
 from bot.core.nicknames import nicknames, venue_nicknames
 from bot.core.paper_fields import (
@@ -19,16 +22,16 @@ from bot.core.paper_fields import (
     column_of,
     parse_entry_line,
     parse_venue_year,
-    tweet_text,
 )
-from bot.core.structure import Block, table_rows
+from bot.core.roles import heading_role
+from bot.core.single_paper import NoteParts, note_paper, title_heading, tweet_of
+from bot.core.structure import Block, section_end, table_rows
 from bot.core.text import strip_emphasis
 
 _LINK = re.compile(
     r"\]\((https?://[^)\s]+)\)|(https?://(?:arxiv\.org|doi\.org|openreview\.net)\S+)"
 )
-_TWEET_HEADING = re.compile(r"140\s*字|ツイート|tweet", re.I)
-_PAPERS_HEADING = re.compile(r"論文|papers?\b", re.I)
+_PAPERS_HEADING = re.compile(r"論文(?!誌)|papers?\b", re.I)  # "会議, 論文誌" holds a venue
 _TITLE_COL = re.compile(r"タイトル|title|論文|paper", re.I)
 _VENUE_COL = re.compile(r"会議|年|venue|year|出版|conference", re.I)
 _SUMMARY_COL = re.compile(r"要約|summary|概要", re.I)
@@ -59,14 +62,14 @@ class NotePapers:
     spans: list[PaperSpan]
 
 
-def extract_papers(
-    source: str, lines: list[str], blocks: list[Block], paths: list[tuple[str, ...]]
-) -> NotePapers:
+def extract_papers(parts: NoteParts, paths: list[tuple[str, ...]]) -> NotePapers:
+    source, lines, blocks = parts.source, parts.lines, parts.blocks
     found = NotePapers([], [])
-    _deep_dives(source, lines, blocks, paths, found)
+    _deep_dives(parts, paths, found)
     _tables(source, lines, blocks, paths, found)
     _headings_and_items(source, lines, blocks, paths, found)
     _entries(source, lines, blocks, found)
+    _single_paper(parts, found)
     for mention, span in zip(found.mentions, found.spans, strict=True):  # appended in pairs
         own = nicknames(mention.title, "\n".join(lines[span.start : span.end]))
         mention.nicknames += [n for n in own if n not in mention.nicknames]
@@ -74,57 +77,40 @@ def extract_papers(
     return found
 
 
-def _section_end(blocks: list[Block], index: int, total_lines: int) -> int:
-    level = blocks[index].level
-    for block in blocks[index + 1 :]:
-        if block.kind == "heading" and block.level <= level:
-            return block.start
-    return total_lines
-
-
-def _deep_dives(
-    source: str, lines: list[str], blocks: list[Block], paths: _Paths, found: NotePapers
-) -> None:
+def _deep_dives(parts: NoteParts, paths: _Paths, found: NotePapers) -> None:
+    source, lines, blocks = parts.source, parts.lines, parts.blocks
     for i, block in enumerate(blocks):
-        if block.kind != "heading" or block.level > 2:
+        if block.kind != "heading" or block.level > 2 or heading_role(block.title) is not None:
             continue
-        url = _leading_link(lines, blocks, i)
+        run = parts.meta.titles.get(block.start)
+        url = (run.paper_link() if run else None) or paper_link([("paper", block.link)])
         if url is None:
             continue
-        end = _section_end(blocks, i, len(lines))
+        end = section_end(blocks, i, len(lines))
         title = clean_title(block.title)
         ref = SourceRef(source, " > ".join(paths[i]), block.start + 1)
         inner = [(j, b) for j, b in enumerate(blocks) if block.start < b.start < end]
-        tweet = _tweet(lines, blocks, inner, end)
+        tweet = tweet_of(lines, blocks, inner, end)
         summary = _first_paragraph(lines, inner, skip_link=True)
         found.mentions.append(PaperMention(title, ref, url=url, tweet=tweet, summary=summary))
         found.spans.append(PaperSpan(block.start, end, title, url))
 
 
-def _leading_link(lines: list[str], blocks: list[Block], index: int) -> str | None:
-    """The paper link in the first blocks under a heading, before any sub-heading."""
-    for block in blocks[index + 1 : index + 3]:
-        if block.kind == "heading":
-            return None
-        match = _LINK.search("\n".join(lines[block.start : block.end]))
-        if match and block.kind == "paragraph":
-            return match.group(1) or match.group(2)
-    return None
-
-
-def _tweet(
-    lines: list[str], blocks: list[Block], inner: list[tuple[int, Block]], end: int
-) -> str | None:
-    for j, block in inner:
-        if block.kind == "heading" and _TWEET_HEADING.search(block.title):
-            section_end = min(_section_end(blocks, j, len(lines)), end)
-            body = [
-                "\n".join(lines[b.start : b.end])
-                for _, b in inner
-                if block.end <= b.start < section_end and b.kind in ("paragraph", "quote", "list")
-            ]
-            return tweet_text("\n".join(body)) or None
-    return None
+def _single_paper(parts: NoteParts, found: NotePapers) -> None:
+    """A note about one paper becomes it, or completes the paper its title heading gave."""
+    heading = title_heading(parts.blocks)
+    start = parts.blocks[heading].start if heading is not None else None
+    existing = None
+    if found.spans:
+        span = found.spans[0]
+        if len(found.spans) > 1 or span.start != start or span.end != len(parts.lines):
+            return  # a list, a table or several deep dives: a note of many papers
+        existing = found.mentions[0]
+    mention = note_paper(parts, existing)
+    if mention is None:
+        return
+    found.mentions[:] = [mention]
+    found.spans[:] = [PaperSpan(0, len(parts.lines), mention.title, mention.url)]
 
 
 def _first_paragraph(
@@ -186,7 +172,7 @@ def _headings_and_items(
         if block.kind == "heading" and (m := _HEADING_VENUE.match(block.title)):
             title = clean_title(m["title"] or m["title2"])
             venue, year = parse_venue_year(m["venue"] or m["venue2"])
-            end = _section_end(blocks, i, len(lines))
+            end = section_end(blocks, i, len(lines))
             inner = [(j, b) for j, b in enumerate(blocks) if block.start < b.start < end]
             summary = _first_paragraph(lines, inner, skip_link=False)
             ref = SourceRef(source, heading, block.start + 1)

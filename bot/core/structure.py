@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 
 from bot.core.text import strip_emphasis
 
+_LINK = re.compile(r"(?<!!)\[(?P<label>[^\]]*)\]\((?P<url>[^)\s]*)[^)]*\)")
 _KINDS = {
     "heading_open": "heading",
     "paragraph_open": "paragraph",
@@ -32,6 +34,7 @@ class Block:
     end: int
     level: int = 0
     title: str = ""
+    link: str = ""  # a heading that is a link ("## [Title](https://arxiv.org/…)"): its target
 
 
 def make_parser() -> MarkdownIt:
@@ -48,8 +51,10 @@ def parse_blocks(text: str, *, parser: MarkdownIt | None = None) -> list[Block]:
             continue
         start, end = token.map
         if kind == "heading":
-            title = strip_emphasis(tokens[index + 1].content)
-            blocks.append(Block(kind, start, end, level=int(token.tag[1]), title=title))
+            inline = tokens[index + 1].content
+            title = strip_emphasis(_LINK.sub(r"\g<label>", inline))
+            link = m["url"] if (m := _LINK.search(inline)) else ""
+            blocks.append(Block(kind, start, end, level=int(token.tag[1]), title=title, link=link))
         else:
             blocks.append(Block(kind, start, end))
     return blocks
@@ -66,6 +71,16 @@ def split_blocks_at(blocks: list[Block], lines: set[int]) -> list[Block]:
         edges = [block.start, *cuts, block.end]
         result.extend(Block(block.kind, a, b) for a, b in itertools.pairwise(edges))
     return result
+
+
+def section_end(blocks: list[Block], index: int, total_lines: int) -> int:
+    """Where the section under heading ``blocks[index]`` ends: its next heading of the same
+    or a higher level, else the note's end."""
+    level = blocks[index].level
+    for block in blocks[index + 1 :]:
+        if block.kind == "heading" and block.level <= level:
+            return block.start
+    return total_lines
 
 
 def heading_paths(blocks: list[Block]) -> list[tuple[str, ...]]:
