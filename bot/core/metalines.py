@@ -119,7 +119,8 @@ def meta_paragraph(lines: list[str], start: int, end: int) -> MetaRun | None:
         if _TAGS_ONLY.match(line):
             run.tags += [t.lstrip("#") for t in line.split()]
         elif m and re.match(r"(?i)^(tags?|keywords?|タグ)$", key):
-            run.tags += [t.strip(" #") for t in re.split(r"[,、\s]+", m["value"]) if t.strip(" #")]
+            split = r"\s*[,、]\s*" if re.search("[,、]", m["value"]) else r"\s+"
+            run.tags += [t.strip(" #") for t in re.split(split, m["value"]) if t.strip(" #")]
     return run
 
 

@@ -10,7 +10,7 @@ from bot.core.frontmatter import read_header
 from bot.core.metalines import find_meta
 from bot.core.models import Chunk, PaperMention
 from bot.core.papers import PaperSpan, extract_papers
-from bot.core.single_paper import NoteParts, title_heading
+from bot.core.single_paper import NoteParts
 from bot.core.structure import heading_paths, make_parser, parse_blocks, split_blocks_at
 
 
@@ -87,7 +87,7 @@ def _titled(
 ) -> list[tuple[str, ...]]:
     """Heading paths under the note's title when no heading of the note gives it (front
     matter, title block, or the paper a one-paper note is): the title reaches search."""
-    if title_heading(parts.blocks) is not None:
+    if parts.title_index is not None:
         return paths
     title = parts.header.title
     if len(spans) == 1 and (spans[0].start, spans[0].end) == (0, len(parts.lines)):

@@ -24,7 +24,7 @@ from bot.core.paper_fields import (
     parse_venue_year,
 )
 from bot.core.roles import heading_role
-from bot.core.single_paper import NoteParts, note_paper, title_heading, tweet_of
+from bot.core.single_paper import NoteParts, note_paper, tweet_of
 from bot.core.structure import Block, section_end, table_rows
 from bot.core.text import strip_emphasis
 
@@ -98,7 +98,7 @@ def _deep_dives(parts: NoteParts, paths: _Paths, found: NotePapers) -> None:
 
 def _single_paper(parts: NoteParts, found: NotePapers) -> None:
     """A note about one paper becomes it, or completes the paper its title heading gave."""
-    heading = title_heading(parts.blocks)
+    heading = parts.title_index
     start = parts.blocks[heading].start if heading is not None else None
     existing = None
     if found.spans:

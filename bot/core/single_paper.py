@@ -22,7 +22,8 @@ from bot.core.structure import Block, section_end
 from bot.core.text import arxiv_id, strip_emphasis, title_key
 
 _DATE_PREFIX = re.compile(r"^\d{4}[-_.]?\d{2}[-_.]?\d{2}[-_ ]*")
-_COPY_SUFFIX = re.compile(r"(?:\s+copy|\s*\(\d+\))$", re.I)
+# "X copy", "X (1)", Notion's "X 3f2a9c…" export id
+_COPY_SUFFIX = re.compile(r"(?:\s+copy|\s*\(\d+\)|\s+[0-9a-f]{6,32})$", re.I)
 _GENERIC_NAMES = re.compile(r"^(?:readme|index|untitled|note|notes|memo|draft|template)\b", re.I)
 _VENUE_TAG = re.compile(r"^(?P<venue>[A-Z][A-Za-z-]+)\s*'?(?P<year>(?:19|20)?\d{2})$")
 _TLDR = re.compile(
@@ -31,6 +32,7 @@ _TLDR = re.compile(
 _LINK_LABEL = re.compile(r"^(?:arxiv|pdf|paper|link|abs|view paper|論文|here)$", re.I)
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_WIKILINK = re.compile(r"\[\[(?:[^\]|]*\|)?([^\]]*)\]\]")  # [[page]], [[page|text]]
 _LINK_ONLY = re.compile(r"^(?:\[[^\]]*\]\([^)]*\)|\[\[[^\]]*\]\]|<?https?://\S+>?|\s)+$")
 _MARKERS = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s*)+")
 _PROSE_KINDS = ("paragraph", "list", "quote", "heading")
@@ -54,6 +56,11 @@ class NoteParts:
     header: NoteHeader
     meta: NoteMeta
 
+    @property
+    def title_index(self) -> int | None:
+        """The block of the heading that titles the note, if one does."""
+        return title_heading(self.blocks, titled_above=self.header.title is not None)
+
 
 def file_title(source: str) -> tuple[str | None, str | None]:
     """(title, arXiv id) a file name carries: "2019-05-25-Class-Balanced-Loss.md",
@@ -62,8 +69,8 @@ def file_title(source: str) -> tuple[str | None, str | None]:
     if aid := arxiv_id(stem):
         return None, aid
     stem = _COPY_SUFFIX.sub("", _DATE_PREFIX.sub("", stem)).strip()
-    if " " not in stem:
-        stem = re.sub(r"[-_]+", " ", stem).strip()
+    if " " not in stem:  # "LoRA_Low-Rank_Adaptation", "Class-Balanced-Loss-Based-on"
+        stem = re.sub("_+" if "_" in stem else "-+", " ", stem).strip()
     if _GENERIC_NAMES.match(stem) or not re.search(r"[A-Za-z]{2}|[\u3040-\u9fff]", stem):
         return None, None
     if re.fullmatch(r"[0-9a-f\s]+", stem) or re.search(r"\d{3}[ _][0-9a-f]{8,}", stem):
@@ -71,13 +78,16 @@ def file_title(source: str) -> tuple[str | None, str | None]:
     return stem, None
 
 
-def title_heading(blocks: list[Block]) -> int | None:
+def title_heading(blocks: list[Block], *, titled_above: bool = False) -> int | None:
     """The heading that titles the note: its first block (a level-1 or 2 heading, or a link
-    to the paper: "### [End-To-End Memory Networks](…)"), or its first level-1 heading."""
+    to the paper: "### [End-To-End Memory Networks](…)"), or its first level-1 heading.
+    ``titled_above``: front matter or a title block gave the title, so only a level-1
+    heading can repeat it; a first "## Agenda" is a section."""
     for i, block in enumerate(blocks):
         if block.kind != "heading":
             continue
-        titled = block.level == 1 or (i == 0 and (block.level <= 2 or bool(block.link)))
+        first = i == 0 and not titled_above
+        titled = block.level == 1 or (first and (block.level <= 2 or bool(block.link)))
         return i if titled and heading_role(block.title) is None else None
     return None
 
@@ -99,7 +109,7 @@ def is_about_one_paper(parts: NoteParts, link: str | None, title: str | None) ->
 def note_paper(parts: NoteParts, existing: PaperMention | None) -> PaperMention | None:
     """The note's one paper (``existing``: a paper the note's title heading already gave)."""
     header, meta, blocks = parts.header, parts.meta, parts.blocks
-    heading = title_heading(blocks)
+    heading = parts.title_index
     named, file_id = file_title(parts.source)
     own_link = blocks[heading].link if heading is not None else ""
     link = (
@@ -134,7 +144,8 @@ def note_paper(parts: NoteParts, existing: PaperMention | None) -> PaperMention 
 
 def _first_section_link(parts: NoteParts) -> str | None:
     """The paper's link in the note's first section ("* [Link to the paper](…)")."""
-    headings = [b for b in parts.blocks if b.kind == "heading"]
+    title = parts.title_index
+    headings = [b for i, b in enumerate(parts.blocks) if b.kind == "heading" and i != title]
     end = headings[1].start if len(headings) > 1 else len(parts.lines)
     return paper_link([link for line in parts.lines[:end] for link in links_in(line)])
 
@@ -238,7 +249,7 @@ def _block_text(lines: list[str], block: Block) -> str:
     for n in range(block.start, block.end):
         line = _MARKERS.sub("", _IMAGE.sub("", lines[n])).strip()
         if line and not _LINK_ONLY.match(line) and not line.startswith(("$$", "<")):
-            kept.append(strip_emphasis(_MD_LINK.sub(r"\1", line)))
+            kept.append(strip_emphasis(_WIKILINK.sub(r"\1", _MD_LINK.sub(r"\1", line))))
     return " ".join(kept)
 
 

@@ -110,7 +110,7 @@ class AnswerReport:
             "passage_R@5": round(self.passage_recall(5), 4),
             "context_recall": round(self.context_recall(), 4),
             "kinds": {
-                kind: {"right": round(self.right_rate(kind), 4), **dict(counts)}
+                kind: {**dict(counts), "right_rate": round(self.right_rate(kind), 4)}
                 for kind, counts in sorted(self.by_kind.items())
             },
         }
