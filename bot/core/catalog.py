@@ -40,13 +40,15 @@ def _unique_nicknames(papers: list[Paper]) -> None:
     """A name two papers claim, or another paper's title, names neither."""
     claims: dict[str, int] = {}
     for paper in papers:
-        for key in {title_key(n) for n in paper.nicknames}:
+        for key in {title_key(n) for n in [*paper.nicknames, *paper.names]}:
             claims[key] = claims.get(key, 0) + 1
     titles = {title_key(a) for paper in papers for a in [paper.title, *paper.aliases]}
+
+    def unique(names: list[str]) -> list[str]:
+        return [n for n in names if claims[title_key(n)] == 1 and title_key(n) not in titles]
+
     for paper in papers:
-        paper.nicknames = [
-            n for n in paper.nicknames if claims[title_key(n)] == 1 and title_key(n) not in titles
-        ]
+        paper.nicknames, paper.names = unique(paper.nicknames), unique(paper.names)
 
 
 def identity_keys(paper: Paper) -> set[str]:
@@ -97,6 +99,7 @@ def _merge(paper: Paper, mention: PaperMention) -> None:
     paper.summary = paper.summary or mention.summary
     paper.tags.extend(tag for tag in mention.tags if tag not in paper.tags)
     paper.nicknames.extend(n for n in mention.nicknames if n not in paper.nicknames)
+    paper.names.extend(n for n in mention.names if n not in paper.names)
     if mention.ref not in paper.sources:
         paper.sources.append(mention.ref)
     if mention.title not in paper.aliases:
@@ -119,7 +122,7 @@ def paper_to_json(paper: Paper) -> dict[str, object]:
         "year": paper.year,
         "authors": paper.authors,
         "tags": paper.tags,
-        "nicknames": paper.nicknames,
+        "nicknames": list(dict.fromkeys([*paper.names, *paper.nicknames])),
         "tweet": paper.tweet,
         "summary": paper.summary,
         "first_seen": paper.first_seen,

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.core.models import Chunk
-from bot.core.text import is_japanese, title_key
+from bot.core.text import is_japanese, short_name, title_key
 
 _ASCII_TERM = re.compile(r"[A-Za-z][A-Za-z0-9+#.\-]{2,}")
 
@@ -81,8 +81,8 @@ def _names_paper(query_key: str, paper: str) -> bool:
 @functools.lru_cache(maxsize=4096)  # a corpus has far fewer paper titles than chunks
 def _paper_keys(paper: str) -> tuple[str, ...]:
     keys = {title_key(paper)}
-    if ":" in paper:
-        keys.add(title_key(paper.split(":", 1)[0]))
+    if short := short_name(paper):
+        keys.add(title_key(short))
     return tuple(key for key in keys if len(key) >= 4)
 
 

@@ -30,6 +30,7 @@ class PaperMention:
     tweet: str | None = None
     summary: str | None = None
     nicknames: list[str] = field(default_factory=list)  # see bot.core.nicknames
+    names: list[str] = field(default_factory=list)  # other names the note declares: "ResNet"
 
 
 @dataclass(slots=True)
@@ -48,6 +49,7 @@ class Paper:
     sources: list[SourceRef] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)  # every title the notes use for it
     nicknames: list[str] = field(default_factory=list)  # other names: "Chinchilla", "MCD"
+    names: list[str] = field(default_factory=list)  # declared: front matter aliases, file name
     first_seen: str | None = None  # ISO time it first entered the index
 
     @property

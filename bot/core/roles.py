@@ -111,3 +111,13 @@ def question_role(question: str) -> Role | None:
         if pattern.search(text):
             return role
     return None
+
+
+def section_role(heading: str) -> Role | None:
+    """The role of the section a passage sits in (heading path "Title > 4. 実験 > 設定"): the
+    first of its headings under the title that names one."""
+    parts = heading.split(" > ")
+    for part in parts[1:] or parts:
+        if role := heading_role(part):
+            return role
+    return None

@@ -134,7 +134,7 @@ def note_paper(parts: NoteParts, existing: PaperMention | None) -> PaperMention 
     mention.tags = list(dict.fromkeys([*mention.tags, *header.tags, *meta.top.tags]))
     mention.venue, mention.year = _venue_year(header, mention.tags, aid)
     others = [*header.aliases, named, blocks[heading].title if heading is not None else None]
-    mention.nicknames += [n for n in _other_names(title, others) if n not in mention.nicknames]
+    mention.names += [n for n in _other_names(title, others) if n not in mention.names]
     mention.summary = summary_of(parts) or mention.summary
     mention.tweet = mention.tweet or tweet_of(
         parts.lines, blocks, list(enumerate(blocks)), len(parts.lines)

@@ -21,7 +21,7 @@ from bot.core.phrases import phrase
 from bot.core.prompts import PromptBook
 from bot.core.retrieval import NotesIndex
 from bot.core.shorten import shorten, tidy
-from bot.core.text import arxiv_id, is_japanese, numbers_in, title_key
+from bot.core.text import arxiv_id, is_japanese, numbers_in, short_name, title_key
 
 log = logging.getLogger(__name__)
 LIMIT = 140
@@ -64,7 +64,8 @@ def nearest_papers(query: str, papers: Sequence[Paper], n: int = 3) -> list[Pape
 
 def _names(paper: Paper) -> list[str]:
     names = [paper.title, *paper.aliases]
-    return names + [name.split(":", 1)[0] for name in names if ":" in name] + paper.nicknames
+    shorts = [short for name in names if (short := short_name(name))]
+    return names + shorts + paper.names + paper.nicknames
 
 
 def _is_run(key: str, name: str) -> bool:

@@ -13,6 +13,7 @@ _BARE_ARXIV = re.compile(r"^(?:arxiv:)?([0-9]{4}\.[0-9]{4,5})(v\d+)?$", re.I)
 _NON_WORD = re.compile(r"[^0-9a-z\u3040-\u30ff\u3400-\u9fff]+")
 # A sentence ends at 。！？!? (any run of them) or at a period followed by a space or the end.
 SENTENCE = re.compile(r".*?(?:[。！？!?]+|\.(?=\s)|$)\s*", re.S)
+_SHORT_NAME = re.compile(r":|\s[-–—]\s")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # Underscores inside identifiers (denoised_block, __init__) are not emphasis: keep them.
 _EMPHASIS = re.compile(r"\*\*|\*|`|(?<![A-Za-z0-9_])_{1,2}(?=\S)|(?<=\S)_{1,2}(?![A-Za-z0-9_])")
@@ -53,6 +54,13 @@ def arxiv_id(text: str) -> str | None:
 def title_key(title: str) -> str:
     """A comparison key for titles: NFKC, lower case, punctuation and spacing dropped."""
     return _NON_WORD.sub(" ", unicodedata.normalize("NFKC", title).lower()).strip()
+
+
+def short_name(title: str) -> str | None:
+    """The name a title leads with: "NeRF" of "NeRF: Representing Scenes…", "GNN Explainer"
+    of "GNN Explainer - A Tool for Post-hoc Explanation…"; None if it has no such head."""
+    head = _SHORT_NAME.split(title, maxsplit=1)[0].strip()
+    return head if head and head != title.strip() else None
 
 
 def strip_emphasis(text: str) -> str:

@@ -71,7 +71,8 @@ def test_a_one_paper_note_is_that_paper_whatever_its_format(note, title, url):
 def test_every_passage_of_a_one_paper_note_is_under_its_title():
     note = parse("jekyll/2019-05-25-Focal-Loss-for-Dense-Object-Detection.md")
     assert {c.paper for c in note.chunks} == {"Focal Loss for Dense Object Detection"}
-    assert all(c.heading.startswith("Focal Loss for Dense Object Detection > ") for c in note.chunks)
+    title = "Focal Loss for Dense Object Detection"
+    assert all(c.heading.startswith(f"{title} > ") for c in note.chunks)
 
 
 @pytest.mark.parametrize(
@@ -81,7 +82,8 @@ def test_every_passage_of_a_one_paper_note_is_under_its_title():
         ("hugo/deep-residual-learning.md", ["+++", "aliases ="]),
         ("obsidian/Attention Is All You Need.md", ["rating::", "#paper", "aliases:"]),
         ("pandoc/BERT.md", ["% [1810.04805]", "\\def", "自然言語処理 事前学習"]),
-        ("heading-metadata/PointNet.md", ["元の論文の公開ページ", "Github Issues", "Cite:", "Note:"]),
+        ("heading-metadata/PointNet.md",
+         ["元の論文の公開ページ", "Github Issues", "Cite:", "Note:"]),
         ("notion/Dropout A Simple Way to Prevent Neural Networks from Overfitting 3f2a9c.md",
          ["Created:", "Status: Read"]),
         ("bear/Batch Normalization.md", ["#optimization"]),
@@ -104,9 +106,9 @@ def test_metadata_lines_keep_the_line_numbers_of_the_prose():
 def test_fields_from_front_matter_title_blocks_and_property_lines():
     resnet = only_paper("hugo/deep-residual-learning.md")
     assert (resnet.venue, resnet.year) == ("CVPR", 2016)
-    assert "ResNet" in resnet.nicknames and "cnn" in resnet.tags
+    assert "ResNet" in resnet.names and "cnn" in resnet.tags
     transformer = only_paper("obsidian/Attention Is All You Need.md")
-    assert {"Transformer", "Vaswani 2017"} <= set(transformer.nicknames)
+    assert {"Transformer", "Vaswani 2017"} <= set(transformer.names)
     assert {"nlp", "paper", "transformer"} <= set(transformer.tags)
     assert "[[" not in (transformer.summary or "")
     bert = only_paper("pandoc/BERT.md")
@@ -120,12 +122,12 @@ def test_fields_from_front_matter_title_blocks_and_property_lines():
 
 
 def test_a_file_named_after_the_paper_names_it():
-    assert "BERT" in only_paper("pandoc/BERT.md").nicknames
-    assert "seq2seq" in only_paper("link-heading/seq2seq.md").nicknames
+    assert "BERT" in only_paper("pandoc/BERT.md").names
+    assert "seq2seq" in only_paper("link-heading/seq2seq.md").names
     notion = only_paper(
         "notion/Dropout A Simple Way to Prevent Neural Networks from Overfitting 3f2a9c.md"
     )
-    assert notion.nicknames == [], "the title again, with Notion's export id: no other name"
+    assert notion.names == [], "the title again, with Notion's export id: no other name"
 
 
 @pytest.mark.parametrize(
@@ -158,7 +160,8 @@ def test_summary_prefers_the_summary_section_then_tldr_then_excerpt_then_prose()
 
 
 def test_a_link_whose_text_holds_the_title_is_the_papers_link():
-    note = "---\ntitle: Focal Loss for Dense Object Detection\n---\n\n## 1. どんなもの？\n\n損失。\n\n"
+    note = "---\ntitle: Focal Loss for Dense Object Detection\n---\n\n"
+    note += "## 1. どんなもの？\n\n損失。\n\n"
     note += "## 2. 技術や手法のキモ\n\nγ。\n\n### 論文情報\n\n"
     note += "- [Lin et al. Focal Loss for Dense Object Detection. ICCV](https://example.org/focal)\n"
     assert parse("a.md", note).mentions[0].url == "https://example.org/focal"
@@ -173,7 +176,8 @@ def test_section_headings_never_become_papers():
 
 
 def test_a_venue_section_is_not_a_list_of_papers():
-    note = "# A Paper\n\n論文 : [arxiv](https://arxiv.org/abs/1111.11111)\n\n## どんなもの?\n\n何か。\n\n"
+    note = "# A Paper\n\n論文 : [arxiv](https://arxiv.org/abs/1111.11111)\n\n"
+    note += "## どんなもの?\n\n何か。\n\n"
     note += "## 会議, 論文誌, etc.\n##### GRAPP 2006: Proceedings of the Conference, 2006\n"
     assert [m.title for m in parse("a.md", note).mentions] == ["A Paper"]
 
@@ -235,3 +239,49 @@ def test_summary_finds_each_paper_by_title_other_name_or_arxiv_id():
     assert find_paper("Focal Loss for Dense Object Detection", catalog) is by_title[
         "Focal Loss for Dense Object Detection"
     ]
+
+
+def test_a_paper_link_line_at_the_top_titles_the_note():
+    note = "[Effective Approaches to Attention-based NMT](https://arxiv.org/abs/1508.04025)\n\n"
+    note += "TLDR; The authors test global and local attention.\n"
+    paper = parse("effective-approaches.md", note).mentions[0]
+    assert paper.title == "Effective Approaches to Attention-based NMT"
+    assert paper.url == "https://arxiv.org/abs/1508.04025" and paper.year == 2015
+
+
+def test_a_mistyped_arxiv_link_still_names_the_paper():
+    note = "## [Incorporating Copying Mechanism](ttp://arxiv.org/abs/1603.06393)\n\n"
+    note += "TLDR; CopyNet.\n"
+    assert parse("copynet.md", note).mentions[0].url == "https://arxiv.org/abs/1603.06393"
+
+
+def test_a_note_speaking_of_the_paper_is_about_one():
+    note = "---\ntitle: mixup - Beyond Empirical Risk Minimization\n---\n\n## Introduction\n\n"
+    note += "* The paper proposes a simple data augmentation called mixup.\n"
+    assert [m.title for m in parse("mixup.md", note).mentions] == [
+        "mixup - Beyond Empirical Risk Minimization"
+    ]
+    memo = "---\ntitle: Things I learned\n---\n\n## Introduction\n\nSome notes on GPUs.\n"
+    assert parse("memo.md", memo).mentions == []
+
+
+def test_a_title_block_with_a_keywords_line_describes_a_work():
+    note = "% Automatic Extraction of Briefing Templates\n% \n% 自然言語処理 自動要約\n\n本文。\n"
+    assert [m.title for m in parse("das2008.md", note).mentions] == [
+        "Automatic Extraction of Briefing Templates"
+    ]
+    assert parse("x.md", "% Just a title\n\n本文。\n").mentions == []
+
+
+def test_a_jekyll_excerpt_marker_does_not_end_the_metadata():
+    note = "# A Paper\n\n<!--more-->\n\n論文 : [arxiv](https://arxiv.org/abs/1111.11111)\n\n本文。\n"
+    parsed = parse("a.md", note)
+    assert parsed.mentions[0].url == "https://arxiv.org/abs/1111.11111"
+    assert "arxiv" not in passages(parsed)
+
+
+def test_a_dashed_title_is_named_by_its_head():
+    note = "---\ntitle: GNN Explainer - A Tool for Post-hoc Explanation of GNNs\n---\n\n"
+    note += "## Introduction\n\n* The paper explains predictions.\n"
+    catalog = build_catalog(parse("gnn.md", note).mentions)
+    assert find_paper("GNN Explainer", catalog) is catalog[0]

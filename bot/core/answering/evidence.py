@@ -46,6 +46,7 @@ from bot.core.answering.sentences import dense_texts
 from bot.core.answers import Turn
 from bot.core.models import Chunk, Hit, Paper
 from bot.core.retrieval import NotesIndex, merge_hits
+from bot.core.roles import question_role
 from bot.core.text import is_japanese
 
 Tokenize = Callable[[str], list[str]]
@@ -186,6 +187,7 @@ class EvidenceFinder:
             roles=roles,
             quantity=evidence.quantity,
             prior=prior,
+            asked_role=question_role(evidence.question),
         )
         chunks = [s.chunk for s in ranked]
         if focus.is_open:

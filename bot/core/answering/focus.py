@@ -15,7 +15,7 @@ from bot.core.answers import Turn
 from bot.core.dates import dates_in, has_date
 from bot.core.models import Chunk, Hit, Paper
 from bot.core.phrases import phrase
-from bot.core.text import arxiv_id, title_key
+from bot.core.text import arxiv_id, short_name, title_key
 
 _NOT_FOUND = (phrase("not_found", "ja"), phrase("not_found", "en"))
 
@@ -40,8 +40,8 @@ def spaced_key(text: str) -> str:
 
 def paper_names(paper: Paper) -> set[str]:
     """Keys of every name the notes use for the paper: titles, their short names, nicknames."""
-    names = {paper.title, *paper.aliases}
-    names |= {name.split(":", 1)[0] for name in names if ":" in name} | set(paper.nicknames)
+    names = {paper.title, *paper.aliases, *paper.names}
+    names |= {short for name in names if (short := short_name(name))} | set(paper.nicknames)
     keys = {title_key(name) for name in names}
     return {key for key in keys if len(key) >= _MIN_KEY or (len(key) >= 3 and key.isalpha())}
 

@@ -76,7 +76,8 @@ def topic_tokens(question: str, tokenize: Tokenize) -> list[str]:
 
 
 def profile(paper: Paper) -> str:
-    fields = [paper.title, *paper.aliases, *paper.nicknames, *paper.tags, paper.venue or ""]
+    fields = [paper.title, *paper.aliases, *paper.names, *paper.nicknames, *paper.tags]
+    fields.append(paper.venue or "")
     fields.append(str(paper.year or ""))
     fields += [paper.summary or "", paper.tweet or ""]
     fields += [ref.heading for ref in paper.sources]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from bot.core.answering.relevance import coverage
 from bot.core.answering.sections import role_of
 from bot.core.models import Chunk
+from bot.core.roles import Role, section_role
 
 # How many / how much / how long: the answer is a number. Question grammar, not topic words.
 QUANTITY = re.compile(
@@ -26,6 +27,7 @@ QUANTITY = re.compile(
 )
 _DIGIT = re.compile(r"\d")
 ROLE_WEIGHT = 0.05  # dev half: 0.05 and 0.1 tie on right answers, 0.05 has the better R@1
+ASKED_ROLE_WEIGHT = 0.1
 NUMBER_WEIGHT = 0.15
 PRIOR_WEIGHT = 0.1
 _FEW = 3
@@ -72,10 +74,12 @@ def rank_passages(
     roles: Mapping[str, float],
     quantity: bool,
     prior: Mapping[str, int] | None = None,
+    asked_role: Role | None = None,
 ) -> list[Scored]:
     """Best first. ``tokens``: the question's words minus the paper's own title words.
 
-    ``prior`` maps chunk ids to their rank in the search that found them. (Closeness in
+    ``prior`` maps chunk ids to their rank in the search that found them; ``asked_role`` is
+    the section the question's grammar asks for ("どんな手法？": the method). (Closeness in
     meaning was fitted here too, on the dev questions, and weighed 0: inside one paper the
     passages are all close to its question; it decides which sentences are quoted instead.)
     """
@@ -85,6 +89,8 @@ def rank_passages(
     for chunk, chunk_tokens in candidates:
         score = coverage(tokens, chunk_tokens, lambda t: weight(t) * local[t])
         score += ROLE_WEIGHT * roles.get(role_of(chunk.heading), 0.0)
+        if asked_role is not None and section_role(chunk.heading) == asked_role:
+            score += ASKED_ROLE_WEIGHT
         if quantity and _DIGIT.search(chunk.body):
             score += NUMBER_WEIGHT
         if chunk.id in prior:
