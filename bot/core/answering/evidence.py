@@ -30,7 +30,7 @@ from bot.core.answering.focus import (
 )
 from bot.core.answering.glossary import gloss, gloss_japanese
 from bot.core.answering.passages import asking_words, asks_quantity, rank_passages
-from bot.core.answering.queries import is_follow_up, standalone
+from bot.core.answering.queries import asking_clause, is_follow_up, standalone
 from bot.core.answering.quoting import MAX_PASSAGES, POOL
 from bot.core.answering.refusal import (
     NEIGHBOURS,
@@ -52,6 +52,7 @@ from bot.core.text import is_japanese
 Tokenize = Callable[[str], list[str]]
 _SEARCH_K = 20
 _COMPARES = re.compile(r"比較|違い|差|異な|どちら|\bvs\.?\b|\bversus\b|compar|differ", re.I)
+CLAUSE = 3
 _OPEN_RERANK = 10  # open questions: how many search hits the section/number ranking reorders
 
 
@@ -72,6 +73,9 @@ class Evidence:
     title: str | None = None  # what the focused passages are from: a paper, or a note
     asking: list[str] = field(default_factory=list)  # the words that ask, not that point
     closeness: dict[str, float] = field(default_factory=dict)  # sentence → cosine
+    # Of the whole question, when ``closeness`` is of what it asks of its paper (the "not
+    # found" decision weighs whether the notes speak of the question at all).
+    question_closeness: dict[str, float] = field(default_factory=dict)
 
 
 class EvidenceFinder:
@@ -96,11 +100,9 @@ class EvidenceFinder:
         queries = [question, *extra_queries]
         # The question's words in the notes' other language: English questions over Japanese
         # notes, Japanese terms the notes keep in English ("学習率" → "Learning rate").
-        if is_japanese(question):
-            glossed = gloss_japanese(question, await self._notes.glossary())
-        else:
-            glossed = gloss(question, await self._notes.glossary())
-            queries += [f"{question} {glossed}"] if glossed else []
+        glossed = await self._glossed(question)
+        if glossed and not is_japanese(question):
+            queries += [f"{question} {glossed}"]
         if follows is not None:
             queries.append(f"{follows.title} {question}")
         elif history and is_follow_up(question):
@@ -133,6 +135,11 @@ class EvidenceFinder:
         neighbours = await self._notes.neighbours(question, NEIGHBOURS)
         evidence.features = _features(evidence, neighbours)
         return evidence
+
+    async def _glossed(self, text: str) -> str:
+        """The text's words in the notes' other language (see bot.core.answering.glossary)."""
+        mined = await self._notes.glossary()
+        return gloss_japanese(text, mined) if is_japanese(text) else gloss(text, mined)
 
     async def _conversation_paper(
         self, history: Sequence[Turn], papers: Sequence[Paper]
@@ -171,15 +178,23 @@ class EvidenceFinder:
             candidates = await self._with_tokens(head)
         if not candidates:
             return [h.chunk for h in hits]
+        clause = asking_clause(evidence.question) if CLAUSE > 1 and not focus.is_open else None
+        if clause:  # the paper is found: its description says nothing of what is asked
+            asked = set(self._tokenize(clause) + self._tokenize(await self._glossed(clause)))
+            tokens = [t for t in tokens if t in asked] or tokens
         residual = _residual(tokens, focus, self._tokenize)
-        if not focus.is_open and not evidence.named and evidence.follows is None:
+        if not clause and not focus.is_open and not evidence.named and evidence.follows is None:
             # Found by its own words ("エッジ端末の医療アシスタント"): those point, the rest asks.
             residual = asking_words(residual, candidates, evidence.doc_freq, evidence.total)
         evidence.asking = residual
         weight = evidence.weights.get
         roles = (await self._notes.role_model()).affinity(residual, lambda t: weight(t, 1.0))
         prior = {h.chunk.id: h.rank for h in hits}
-        evidence.closeness = await self._closeness(evidence.question, [c for c, _ in candidates])
+        texts = list(dict.fromkeys(s for c, _ in candidates for s in dense_texts(c.body)))
+        whole = await self._closeness(evidence.question, texts)
+        evidence.question_closeness = evidence.closeness = whole
+        if clause and CLAUSE > 2:
+            evidence.closeness = await self._closeness(clause, texts) or whole
         ranked = rank_passages(
             candidates,
             residual,
@@ -194,11 +209,12 @@ class EvidenceFinder:
             chunks += [h.chunk for h in hits[_OPEN_RERANK:]]
         return chunks
 
-    async def _closeness(self, question: str, chunks: list[Chunk]) -> dict[str, float]:
-        """The question's closeness in meaning to every sentence of the candidates (which
-        sentences to quote, and whether the notes answer at all); {} without vectors."""
-        texts = list(dict.fromkeys(s for c in chunks for s in dense_texts(c.body)))
-        return dict(zip(texts, await self._notes.closeness(question, texts), strict=False))
+    async def _closeness(self, text: str, sentences: list[str]) -> dict[str, float]:
+        """Closeness in meaning of ``text`` to each sentence (which sentences to quote, and
+        whether the notes answer at all); {} without vectors. A question that first describes
+        its paper is compared by what it asks alone once the paper is found: the description
+        is close to the paper's summary, the asked part to the answer."""
+        return dict(zip(sentences, await self._notes.closeness(text, sentences), strict=False))
 
     async def _with_tokens(self, chunks: list[Chunk]) -> list[tuple[Chunk, list[str]]]:
         return [(chunk, self._tokenize(chunk.text)) for chunk in chunks]
@@ -207,14 +223,14 @@ class EvidenceFinder:
 def _features(evidence: Evidence, neighbours: list[float]) -> dict[str, float]:
     """What the answer-or-"not found" decision reads (bot.core.answering.refusal)."""
     quoted = " ".join(c.text for c in evidence.passages[:MAX_PASSAGES])
-    close = evidence.closeness
+    close = evidence.question_closeness
     pooled = [close[s] for c in evidence.passages[:POOL] for s in dense_texts(c.body) if s in close]
     return {
         "relevance": max((h.relevance for h in evidence.hits), default=0.0),
         "named": float(bool(evidence.named or evidence.follows)),
         "unknown_name": float(bool(evidence.unknown)),
         "name_missing": float(names_missing(evidence.question, quoted)),
-        "focus": float(not evidence.focus.is_open),
+        "focus": float(not evidence.focus.is_open and not evidence.focus.alone),
         "en": float(not is_japanese(evidence.question)),
         "unseen": unseen_share(evidence.weights, evidence.doc_freq),
         **dense_features(pooled, neighbours),

@@ -26,6 +26,7 @@ _BARE_ID = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\d.])")
 _WORD = re.compile(r"(?<![-A-Za-z0-9])[A-Za-z0-9]+(?![-A-Za-z0-9])")  # not part of "Sentence-BERT"
 _COINED = re.compile(r"[a-z][A-Z]|[A-Za-z][0-9]|[0-9][A-Za-z]|^[A-Z]{2,}")
 _AGREEMENT = 0.6  # share of the top hits' weight one paper must hold to be "the" paper
+STANDS_OUT = 2.0  # fused z-score lead of the best hit's paper over any other: it is "the" paper
 _TOP = 5
 _SESSION_PHRASE = re.compile(
     r"([^、。,.!?！？\s]+?)\s*の?(?:セッション|回)|\b([\w ]+?) session", re.I
@@ -125,6 +126,7 @@ class Focus:
 
     paper: Paper | None = None
     source: str | None = None
+    alone: bool = False  # its best passage stood out, no other agreed: weak for "not found"
 
     @property
     def is_open(self) -> bool:
@@ -142,7 +144,9 @@ def paper_titled(title: str, papers: Sequence[Paper]) -> Paper | None:
 
 
 def agreed(hits: Sequence[Hit], papers: Sequence[Paper]) -> Focus:
-    """The paper (or note) most of the top hits come from, if the best hit is one of them."""
+    """The paper (or note) most of the top hits come from, if the best hit is one of them; or
+    the best hit's alone, when it outscores every other paper's by far (a note of one paper
+    is a few passages among thousands: its best one may stand alone in the top five)."""
     top = list(hits[:_TOP])
     if not top:
         return Focus()
@@ -150,12 +154,19 @@ def agreed(hits: Sequence[Hit], papers: Sequence[Paper]) -> Focus:
     for hit in top:
         votes[_owner(hit.chunk)] += 1.0 / hit.rank
     owner, weight = max(votes.items(), key=lambda item: item[1])
-    if owner != _owner(top[0].chunk) or weight < _AGREEMENT * sum(votes.values()):
+    agree = owner == _owner(top[0].chunk) and weight >= _AGREEMENT * sum(votes.values())
+    if not agree and not _stands_out(top):
         return Focus()
     chunk = top[0].chunk
     if chunk.paper and (paper := paper_titled(chunk.paper, papers)) is not None:
-        return Focus(paper=paper)
-    return Focus(source=chunk.source)
+        return Focus(paper=paper, alone=not agree)
+    return Focus(source=chunk.source, alone=not agree)
+
+
+def _stands_out(top: Sequence[Hit]) -> bool:
+    owner = _owner(top[0].chunk)
+    others = [hit.score for hit in top if _owner(hit.chunk) != owner]
+    return bool(others) and top[0].score - max(others) >= STANDS_OUT
 
 
 def session_focus(

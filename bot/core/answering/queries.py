@@ -22,7 +22,27 @@ _ECHO = re.compile(
     r"単独で意味|それだけで意味が通る|検索キーワード|ノート検索用|スペース区切り|空白区切り",
     re.I,
 )
+# "<description of a paper>(の論文|やつ|手法…)(で)、<what is asked>": the last such comma.
+_DESCRIBED = (
+    re.compile(
+        r"^.{8,}(?:論文|やつ|手法|モデル|研究|ネットワーク|仕組み|方法|技術|分類器|アルゴリズム"
+        r"|データセット|ベンチマーク|フレームワーク|アーキテクチャ|もの|話)"
+        r"(?:で|の|って|は|では|だと|について)?\s*[、,]\s*(?P<ask>.+)$"
+    ),
+    re.compile(r"^(?:in|for|about|regarding|with|from)\s[^,?]{3,100},\s*(?P<ask>.+)$", re.I),
+)
+_MIN_ASK = 6  # characters: "何？" alone asks nothing searchable
 _HISTORY_CHARS = 500  # per turn: enough for the gist of a long earlier answer
+
+
+def asking_clause(question: str) -> str | None:
+    """What a question asks once it has said which paper: "…を出すやつ、TitanX だとフレーム
+    レートは？" → "TitanX だとフレームレートは？"; "In the GNN paper, what …?" → "what …?".
+    None when the question does not open with a description of its paper."""
+    for pattern in _DESCRIBED:
+        if (m := pattern.search(question)) and len(m["ask"].strip()) >= _MIN_ASK:
+            return m["ask"].strip()
+    return None
 
 
 def is_follow_up(question: str) -> bool:
