@@ -134,6 +134,9 @@ _JA = r"[\u3040-\u30ff\u3400-\u9fff]{2,12}"
 _EN = r"[A-Za-z][A-Za-z \-]{2,40}?"
 _JA_THEN_EN = re.compile(rf"({_JA})\s*[(（]({_EN})[)）]")
 _EN_THEN_JA = re.compile(rf"({_EN})\s*[(（]({_JA})[)）]")
+_PARTICLE_PREFIX = re.compile(r"^.*[のをにはがでとへもや]")
+_HIRAGANA = "".join(chr(c) for c in range(0x3041, 0x30A0))
+_TERM_END = re.compile(r"[\u30a0-\u30ff\u3400-\u9fff]$")
 
 
 def mine_pairs(texts: Iterable[str]) -> dict[str, str]:
@@ -141,10 +144,19 @@ def mine_pairs(texts: Iterable[str]) -> dict[str, str]:
     pairs: dict[str, str] = {}
     for text in texts:
         for ja, en in _JA_THEN_EN.findall(text):
-            pairs.setdefault(en.strip().lower(), ja)
+            if term := _term(ja):
+                pairs.setdefault(en.strip().lower(), term)
         for en, ja in _EN_THEN_JA.findall(text):
-            pairs.setdefault(en.strip().lower(), ja)
+            if term := _term(ja):
+                pairs.setdefault(en.strip().lower(), term)
     return pairs
+
+
+def _term(ja: str) -> str | None:
+    """The term a Japanese run before "(English)" ends with: "著者らは鳥瞰図" → "鳥瞰図",
+    "のことを当たり券" → "当たり券"; a run ending in kana ("…かったそう") names nothing."""
+    term = _PARTICLE_PREFIX.sub("", ja).lstrip(_HIRAGANA)
+    return term if len(term) >= 2 and _TERM_END.search(term) else None
 
 
 def _reverse() -> dict[str, str]:
