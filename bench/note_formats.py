@@ -111,7 +111,8 @@ def measure(root: Path, folder: Path) -> dict[str, object]:
         if paper and paper.arxiv_id:
             counts["with_arxiv"] += 1
             counts["found_by_arxiv"] += find_paper(paper.arxiv_id, catalog) is paper
-        others = [n for n in (paper.nicknames if paper else []) if title_key(n) != title_key(title)]
+        names = [*paper.names, *paper.nicknames] if paper else []
+        others = [n for n in names if title_key(n) != title_key(title)]
         if others:
             counts["with_alias"] += 1
             counts["found_by_alias"] += find_paper(others[0], catalog) is paper

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from bot.core.answering.focus import named_papers
+from bot.core.answering.glossary import mine_pairs
 from bot.core.answering.listing import is_list_question
+from bot.core.answering.queries import asking_clause
 from bot.core.answering.quoting import scored_units
 from bot.core.answering.refusal import names_in
 from bot.core.answering.sections import RoleModel, count_roles, role_of
@@ -172,3 +174,33 @@ async def test_a_comparison_keeps_both_named_papers(assistant):
         "Attention Is All You Need",
         "Sentence-BERT: Sentence Embeddings using Siamese BERT-Networks",
     }, answer
+
+
+@pytest.mark.parametrize(
+    ("question", "clause"),
+    [
+        ("YOLOv2をベースに点群から3Dの箱を出すやつ、TitanXだとフレームレートはどのくらい？",
+         "TitanXだとフレームレートはどのくらい？"),
+        ("点群データの論文があったと思うんだけど、サンプリングのやり方ってどっちだった？",
+         "サンプリングのやり方ってどっちだった？"),
+        ("言語モデルを文書分類に転用する手法で、層ごとの学習率は？", "層ごとの学習率は？"),
+        ("In the pointer-generator summarization notes, what value does p_gen take?",
+         "what value does p_gen take?"),
+        ("PIXORの処理速度ってどれくらい出てたっけ？", None),
+        ("What error did ResNet get on the ImageNet test set?", None),
+    ],
+)
+def test_what_a_question_asks_once_it_has_described_its_paper(question, clause):
+    assert asking_clause(question) == clause
+
+
+def test_glossary_pairs_keep_the_term_not_its_particles():
+    found = mine_pairs([
+        "著者らは鳥瞰図(BEV)",
+        "のことを当たり券(winning ticket)",
+        "行動マネージャ (Action Manager)",
+        "は上手く行かなかったそう(non-crisp)",
+    ])
+    assert found == {
+        "bev": "鳥瞰図", "winning ticket": "当たり券", "action manager": "行動マネージャ"
+    }
