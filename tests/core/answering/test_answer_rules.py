@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.answering.focus import named_papers
+from bot.core.answering.focus import agreed, named_papers
 from bot.core.answering.glossary import mine_pairs
 from bot.core.answering.listing import is_list_question
 from bot.core.answering.queries import asking_clause
@@ -17,7 +17,7 @@ from bot.core.answers import Answer, Citation, Turn
 from bot.core.dates import dates_in
 from bot.core.evaluation.answers import judge, states
 from bot.core.evaluation.retrieval import EvalCase
-from bot.core.models import Chunk, Paper
+from bot.core.models import Chunk, Hit, Paper
 from bot.core.phrases import phrase
 from tests.support import runtime_for
 
@@ -204,3 +204,19 @@ def test_glossary_pairs_keep_the_term_not_its_particles():
     assert found == {
         "bev": "鳥瞰図", "winning ticket": "当たり券", "action manager": "行動マネージャ"
     }
+
+
+def test_the_best_hit_is_the_focus_when_it_stands_out_alone():
+    papers = [Paper(key=t, title=t, aliases=[t]) for t in ("A", "B", "C")]
+
+    def hit(rank: int, score: float, paper: str) -> Hit:
+        return Hit(rank, score, Chunk(f"c{rank}", f"{paper}.md", paper, 1, 2, "x", paper=paper))
+
+    far = [hit(1, 7.3, "A"), hit(2, 3.1, "B"), hit(3, 2.9, "C"), hit(4, 2.1, "B")]
+    focus = agreed(far, papers)
+    assert focus.paper is papers[0] and focus.alone
+    near = [hit(1, 5.9, "A"), hit(2, 5.2, "B"), hit(3, 4.8, "C"), hit(4, 1.9, "B")]
+    assert agreed(near, papers).is_open
+    agreeing = [hit(1, 5.9, "A"), hit(2, 5.8, "A"), hit(3, 4.8, "C")]
+    focus = agreed(agreeing, papers)
+    assert focus.paper is papers[0] and not focus.alone
