@@ -9,8 +9,8 @@ from bot.core.chunking import pack, sections_of
 from bot.core.frontmatter import read_header
 from bot.core.metalines import find_meta
 from bot.core.models import Chunk, PaperMention
+from bot.core.note_parts import NoteParts
 from bot.core.papers import PaperSpan, extract_papers
-from bot.core.single_paper import NoteParts
 from bot.core.structure import heading_paths, make_parser, parse_blocks, split_blocks_at
 
 

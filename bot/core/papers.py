@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from bot.core.metalines import paper_link
 from bot.core.models import PaperMention, SourceRef
 from bot.core.nicknames import nicknames, venue_nicknames
+from bot.core.note_parts import NoteParts
+from bot.core.note_summary import tweet_of
 from bot.core.paper_fields import (
     cell_of,
     clean_title,
@@ -24,7 +26,7 @@ from bot.core.paper_fields import (
     parse_venue_year,
 )
 from bot.core.roles import heading_role
-from bot.core.single_paper import NoteParts, note_paper, tweet_of
+from bot.core.single_paper import note_paper
 from bot.core.structure import Block, section_end, table_rows
 from bot.core.text import strip_emphasis
 

@@ -19,6 +19,7 @@ from bot.core.answering.focus import (
     Focus,
     agreed,
     asks_about_session,
+    choose_focus,
     established_paper,
     leads,
     named_papers,
@@ -52,7 +53,6 @@ from bot.core.text import is_japanese
 Tokenize = Callable[[str], list[str]]
 _SEARCH_K = 20
 _COMPARES = re.compile(r"比較|違い|差|異な|どちら|\bvs\.?\b|\bversus\b|compar|differ", re.I)
-CLAUSE = 3
 _OPEN_RERANK = 10  # open questions: how many search hits the section/number ranking reorders
 
 
@@ -110,7 +110,7 @@ class EvidenceFinder:
         lists = [await self._notes.search(q, self._k) for q in dict.fromkeys(queries)]
         hits = merge_hits(lists, self._k)
         named = [p for p in named if not nicknamed_only(question, p) or leads(hits, p)]
-        focus = _focus(named, follows, hits, papers)
+        focus = choose_focus(named, follows, hits, papers)
         titles = await self._notes.note_titles()
         session = session_focus(question, hits, titles)
         # "Chinchilla の回で出たツール案" is about the session, whatever paper it names.
@@ -178,7 +178,7 @@ class EvidenceFinder:
             candidates = await self._with_tokens(head)
         if not candidates:
             return [h.chunk for h in hits]
-        clause = asking_clause(evidence.question) if CLAUSE > 1 and not focus.is_open else None
+        clause = None if focus.is_open else asking_clause(evidence.question)
         if clause:  # the paper is found: its description says nothing of what is asked
             asked = set(self._tokenize(clause) + self._tokenize(await self._glossed(clause)))
             tokens = [t for t in tokens if t in asked] or tokens
@@ -193,7 +193,7 @@ class EvidenceFinder:
         texts = list(dict.fromkeys(s for c, _ in candidates for s in dense_texts(c.body)))
         whole = await self._closeness(evidence.question, texts)
         evidence.question_closeness = evidence.closeness = whole
-        if clause and CLAUSE > 2:
+        if clause:
             evidence.closeness = await self._closeness(clause, texts) or whole
         ranked = rank_passages(
             candidates,
@@ -235,18 +235,6 @@ def _features(evidence: Evidence, neighbours: list[float]) -> dict[str, float]:
         "unseen": unseen_share(evidence.weights, evidence.doc_freq),
         **dense_features(pooled, neighbours),
     }
-
-
-def _focus(
-    named: list[Paper], follows: Paper | None, hits: list[Hit], papers: Sequence[Paper]
-) -> Focus:
-    if len(named) == 1:
-        return Focus(paper=named[0])
-    if follows is not None:
-        return Focus(paper=follows)
-    if len(named) > 1:
-        return Focus()  # a question about several papers
-    return agreed(hits, papers)
 
 
 def _residual(tokens: list[str], focus: Focus, tokenize: Tokenize) -> list[str]:

@@ -163,6 +163,20 @@ def agreed(hits: Sequence[Hit], papers: Sequence[Paper]) -> Focus:
     return Focus(source=chunk.source, alone=not agree)
 
 
+def choose_focus(
+    named: Sequence[Paper], follows: Paper | None, hits: Sequence[Hit], papers: Sequence[Paper]
+) -> Focus:
+    """The one paper the question names, else the conversation's, else the hits' (none for a
+    question about several papers)."""
+    if len(named) == 1:
+        return Focus(paper=named[0])
+    if follows is not None:
+        return Focus(paper=follows)
+    if len(named) > 1:
+        return Focus()
+    return agreed(hits, papers)
+
+
 def _stands_out(top: Sequence[Hit]) -> bool:
     owner = _owner(top[0].chunk)
     others = [hit.score for hit in top if _owner(hit.chunk) != owner]
