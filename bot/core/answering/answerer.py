@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from bot.core.answering.citations import check_citations
 from bot.core.answering.context import has_text, numbered_context
-from bot.core.answering.evidence import Evidence, EvidenceFinder
+from bot.core.answering.evidence import EvidenceFinder
+from bot.core.answering.evidence_record import Evidence
 from bot.core.answering.grounding import Grounding, check_grounding
 from bot.core.answering.listing import is_list_question
 from bot.core.answering.lists import Lister

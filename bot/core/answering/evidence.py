@@ -2,10 +2,11 @@
 
 1. Which paper: named in the question, else established by the conversation (a follow-up
    that names none keeps it), else the one the top search hits agree on.
-2. Search with the question, and with the paper's title added for a follow-up.
-3. Focused: rank that paper's own passages by the rest of the question's words, the section
-   role those words belong to, and numbers for "how many" questions. Open: the search order,
-   re-ranked the same way.
+2. Search with the question, and with the paper's title added for a follow-up; a question
+   that first describes its paper ("…を出すやつ、…は？") is also searched by the description.
+3. Focused: rank that paper's own passages by the rest of the question's words (what it asks
+   once it has described the paper), the section role those words or its grammar ask for,
+   and numbers for "how many" questions. Open: the search order, re-ranked the same way.
 The features the "not found" decision needs are measured on the way.
 """
 
@@ -13,8 +14,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
+from bot.core.answering.evidence_record import Evidence
 from bot.core.answering.focus import (
     Focus,
     agreed,
@@ -25,12 +26,18 @@ from bot.core.answering.focus import (
     named_papers,
     nicknamed_only,
     paper_names,
+    paper_titles,
     session_focus,
     spaced_key,
     unanswered,
 )
 from bot.core.answering.glossary import gloss, gloss_japanese
-from bot.core.answering.passages import asking_words, asks_quantity, rank_passages
+from bot.core.answering.passages import (
+    asking_words,
+    asks_quantity,
+    rank_passages,
+    residual_words,
+)
 from bot.core.answering.queries import asking_clause, is_follow_up, standalone
 from bot.core.answering.quoting import MAX_PASSAGES, POOL
 from bot.core.answering.refusal import (
@@ -48,34 +55,12 @@ from bot.core.answers import Turn
 from bot.core.models import Chunk, Hit, Paper
 from bot.core.retrieval import NotesIndex, merge_hits
 from bot.core.roles import question_role
-from bot.core.text import is_japanese
+from bot.core.text import is_japanese, title_key
 
 Tokenize = Callable[[str], list[str]]
 _SEARCH_K = 20
 _COMPARES = re.compile(r"比較|違い|差|異な|どちら|\bvs\.?\b|\bversus\b|compar|differ", re.I)
 _OPEN_RERANK = 10  # open questions: how many search hits the section/number ranking reorders
-
-
-@dataclass(slots=True)
-class Evidence:
-    question: str
-    focus: Focus
-    passages: list[Chunk]  # best first
-    weights: dict[str, float]  # idf of the question's words
-    quantity: bool
-    named: list[Paper] = field(default_factory=list)
-    follows: Paper | None = None  # the conversation's paper a follow-up keeps
-    hits: list[Hit] = field(default_factory=list)
-    features: dict[str, float] = field(default_factory=dict)
-    unknown: set[str] = field(default_factory=set)  # names in the question the notes never use
-    doc_freq: dict[str, int] = field(default_factory=dict)  # of the question's words
-    total: int = 0  # passages in the index
-    title: str | None = None  # what the focused passages are from: a paper, or a note
-    asking: list[str] = field(default_factory=list)  # the words that ask, not that point
-    closeness: dict[str, float] = field(default_factory=dict)  # sentence → cosine
-    # Of the whole question, when ``closeness`` is of what it asks of its paper (the "not
-    # found" decision weighs whether the notes speak of the question at all).
-    question_closeness: dict[str, float] = field(default_factory=dict)
 
 
 class EvidenceFinder:
@@ -111,6 +96,8 @@ class EvidenceFinder:
         hits = merge_hits(lists, self._k)
         named = [p for p in named if not nicknamed_only(question, p) or leads(hits, p)]
         focus = choose_focus(named, follows, hits, papers)
+        if focus.is_open and (clause := asking_clause(question)):
+            focus = await self._described(question[: len(question) - len(clause)], hits, papers)
         titles = await self._notes.note_titles()
         session = session_focus(question, hits, titles)
         # "Chinchilla の回で出たツール案" is about the session, whatever paper it names.
@@ -135,6 +122,19 @@ class EvidenceFinder:
         neighbours = await self._notes.neighbours(question, NEIGHBOURS)
         evidence.features = _features(evidence, neighbours)
         return evidence
+
+    async def _described(
+        self, description: str, hits: Sequence[Hit], papers: Sequence[Paper]
+    ) -> Focus:
+        """"<the paper, described>、<what is asked>": the paper its description alone finds,
+        if the whole question's hits have it too (a weak focus for "not found")."""
+        found = agreed(await self._notes.search(description, self._k), papers)
+        if found.paper is None:
+            return Focus()
+        titles = paper_titles(found.paper)
+        if not any(title_key(h.chunk.paper or "") in titles for h in hits[:_OPEN_RERANK]):
+            return Focus()
+        return Focus(paper=found.paper, alone=True)
 
     async def _glossed(self, text: str) -> str:
         """The text's words in the notes' other language (see bot.core.answering.glossary)."""
@@ -182,7 +182,7 @@ class EvidenceFinder:
         if clause:  # the paper is found: its description says nothing of what is asked
             asked = set(self._tokenize(clause) + self._tokenize(await self._glossed(clause)))
             tokens = [t for t in tokens if t in asked] or tokens
-        residual = _residual(tokens, focus, self._tokenize)
+        residual = residual_words(tokens, focus.paper, self._tokenize)
         if not clause and not focus.is_open and not evidence.named and evidence.follows is None:
             # Found by its own words ("エッジ端末の医療アシスタント"): those point, the rest asks.
             residual = asking_words(residual, candidates, evidence.doc_freq, evidence.total)
@@ -190,11 +190,7 @@ class EvidenceFinder:
         weight = evidence.weights.get
         roles = (await self._notes.role_model()).affinity(residual, lambda t: weight(t, 1.0))
         prior = {h.chunk.id: h.rank for h in hits}
-        texts = list(dict.fromkeys(s for c, _ in candidates for s in dense_texts(c.body)))
-        whole = await self._closeness(evidence.question, texts)
-        evidence.question_closeness = evidence.closeness = whole
-        if clause:
-            evidence.closeness = await self._closeness(clause, texts) or whole
+        await self._measure_closeness(evidence, [c for c, _ in candidates], clause)
         ranked = rank_passages(
             candidates,
             residual,
@@ -209,12 +205,18 @@ class EvidenceFinder:
             chunks += [h.chunk for h in hits[_OPEN_RERANK:]]
         return chunks
 
-    async def _closeness(self, text: str, sentences: list[str]) -> dict[str, float]:
-        """Closeness in meaning of ``text`` to each sentence (which sentences to quote, and
-        whether the notes answer at all); {} without vectors. A question that first describes
-        its paper is compared by what it asks alone once the paper is found: the description
-        is close to the paper's summary, the asked part to the answer."""
-        return dict(zip(sentences, await self._notes.closeness(text, sentences), strict=False))
+    async def _measure_closeness(
+        self, evidence: Evidence, chunks: list[Chunk], clause: str | None
+    ) -> None:
+        """The question's closeness in meaning to every sentence of the candidates (whether the
+        notes answer at all), and what quoting compares: once its paper is found, a question
+        that first describes it by what it asks alone (the description is close to the
+        paper's summary, the asked part to the answer). {} without vectors."""
+        texts = list(dict.fromkeys(s for c in chunks for s in dense_texts(c.body)))
+        whole = await self._notes.closeness(evidence.question, texts)
+        evidence.question_closeness = evidence.closeness = dict(zip(texts, whole, strict=False))
+        if clause and (asked := await self._notes.closeness(clause, texts)):
+            evidence.closeness = dict(zip(texts, asked, strict=False))
 
     async def _with_tokens(self, chunks: list[Chunk]) -> list[tuple[Chunk, list[str]]]:
         return [(chunk, self._tokenize(chunk.text)) for chunk in chunks]
@@ -236,11 +238,3 @@ def _features(evidence: Evidence, neighbours: list[float]) -> dict[str, float]:
         **dense_features(pooled, neighbours),
     }
 
-
-def _residual(tokens: list[str], focus: Focus, tokenize: Tokenize) -> list[str]:
-    """The question's words minus the focused paper's own title words."""
-    if focus.paper is None:
-        return tokens
-    title_words = {t for name in (focus.paper.title, *focus.paper.aliases) for t in tokenize(name)}
-    rest = [t for t in tokens if t not in title_words]
-    return rest or tokens

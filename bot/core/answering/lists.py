@@ -7,7 +7,7 @@ import functools
 import re
 from collections.abc import Callable
 
-from bot.core.answering.evidence import Evidence
+from bot.core.answering.evidence_record import Evidence
 from bot.core.answering.focus import paper_titled, session_focus, session_phrase
 from bot.core.answering.glossary import english_for
 from bot.core.answering.listing import Listed, Scope, list_papers, render_list

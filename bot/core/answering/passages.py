@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from bot.core.answering.relevance import coverage
 from bot.core.answering.sections import role_of
-from bot.core.models import Chunk
+from bot.core.models import Chunk, Paper
 from bot.core.roles import Role, section_role
 
 # How many / how much / how long: the answer is a number. Question grammar, not topic words.
@@ -60,6 +60,16 @@ def asking_words(
 
     asking = [t for t in tokens if concentration(t) < IDENTIFYING]
     return asking or list(tokens)
+
+
+def residual_words(
+    tokens: list[str], paper: Paper | None, tokenize: Callable[[str], list[str]]
+) -> list[str]:
+    """The question's words minus the focused paper's own title words."""
+    if paper is None:
+        return tokens
+    title_words = {t for name in (paper.title, *paper.aliases) for t in tokenize(name)}
+    return [t for t in tokens if t not in title_words] or tokens
 
 
 def asks_quantity(question: str) -> bool:
