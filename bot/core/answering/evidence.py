@@ -95,8 +95,9 @@ class EvidenceFinder:
         lists = [await self._notes.search(q, self._k) for q in dict.fromkeys(queries)]
         hits = merge_hits(lists, self._k)
         named = [p for p in named if not nicknamed_only(question, p) or leads(hits, p)]
-        focus = choose_focus(named, follows, hits, papers)
-        if focus.is_open and (clause := asking_clause(question)):
+        clause = asking_clause(question)
+        focus = choose_focus(named, follows, hits, papers, described=clause is not None)
+        if focus.is_open and clause:
             focus = await self._described(question[: len(question) - len(clause)], hits, papers)
         titles = await self._notes.note_titles()
         session = session_focus(question, hits, titles)
@@ -128,7 +129,7 @@ class EvidenceFinder:
     ) -> Focus:
         """"<the paper, described>、<what is asked>": the paper its description alone finds,
         if the whole question's hits have it too (a weak focus for "not found")."""
-        found = agreed(await self._notes.search(description, self._k), papers)
+        found = agreed(await self._notes.search(description, self._k), papers, described=True)
         if found.paper is None:
             return Focus()
         titles = paper_titles(found.paper)
@@ -178,12 +179,13 @@ class EvidenceFinder:
             candidates = await self._with_tokens(head)
         if not candidates:
             return [h.chunk for h in hits]
-        clause = None if focus.is_open else asking_clause(evidence.question)
+        found_by_words = not focus.is_open and not evidence.named and evidence.follows is None
+        clause = asking_clause(evidence.question) if found_by_words else None
         if clause:  # the paper is found: its description says nothing of what is asked
             asked = set(self._tokenize(clause) + self._tokenize(await self._glossed(clause)))
             tokens = [t for t in tokens if t in asked] or tokens
         residual = residual_words(tokens, focus.paper, self._tokenize)
-        if not clause and not focus.is_open and not evidence.named and evidence.follows is None:
+        if found_by_words and not clause:
             # Found by its own words ("エッジ端末の医療アシスタント"): those point, the rest asks.
             residual = asking_words(residual, candidates, evidence.doc_freq, evidence.total)
         evidence.asking = residual

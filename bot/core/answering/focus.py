@@ -143,10 +143,11 @@ def paper_titled(title: str, papers: Sequence[Paper]) -> Paper | None:
     return next((p for p in papers if key in paper_titles(p)), None)
 
 
-def agreed(hits: Sequence[Hit], papers: Sequence[Paper]) -> Focus:
-    """The paper (or note) most of the top hits come from, if the best hit is one of them; or
-    the best hit's alone, when it outscores every other paper's by far (a note of one paper
-    is a few passages among thousands: its best one may stand alone in the top five)."""
+def agreed(hits: Sequence[Hit], papers: Sequence[Paper], *, described: bool = False) -> Focus:
+    """The paper (or note) most of the top hits come from, if the best hit is one of them; or,
+    for a question that describes its paper (``described``), the best hit's alone when it
+    outscores every other paper's by far (a note of one paper is a few passages among
+    thousands: its best one may stand alone in the top five)."""
     top = list(hits[:_TOP])
     if not top:
         return Focus()
@@ -155,7 +156,7 @@ def agreed(hits: Sequence[Hit], papers: Sequence[Paper]) -> Focus:
         votes[_owner(hit.chunk)] += 1.0 / hit.rank
     owner, weight = max(votes.items(), key=lambda item: item[1])
     agree = owner == _owner(top[0].chunk) and weight >= _AGREEMENT * sum(votes.values())
-    if not agree and not _stands_out(top):
+    if not agree and not (described and _stands_out(top)):
         return Focus()
     chunk = top[0].chunk
     if chunk.paper and (paper := paper_titled(chunk.paper, papers)) is not None:
@@ -164,7 +165,12 @@ def agreed(hits: Sequence[Hit], papers: Sequence[Paper]) -> Focus:
 
 
 def choose_focus(
-    named: Sequence[Paper], follows: Paper | None, hits: Sequence[Hit], papers: Sequence[Paper]
+    named: Sequence[Paper],
+    follows: Paper | None,
+    hits: Sequence[Hit],
+    papers: Sequence[Paper],
+    *,
+    described: bool = False,
 ) -> Focus:
     """The one paper the question names, else the conversation's, else the hits' (none for a
     question about several papers)."""
@@ -174,7 +180,7 @@ def choose_focus(
         return Focus(paper=follows)
     if len(named) > 1:
         return Focus()
-    return agreed(hits, papers)
+    return agreed(hits, papers, described=described)
 
 
 def _stands_out(top: Sequence[Hit]) -> bool:

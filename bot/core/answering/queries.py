@@ -25,9 +25,10 @@ _ECHO = re.compile(
 # "<description of a paper>(の論文|やつ|手法…)(で)、<what is asked>": the last such comma.
 _DESCRIBED = (
     re.compile(
-        r"^.{8,}(?:論文|やつ|手法|モデル|研究|ネットワーク|仕組み|方法|技術|分類器|アルゴリズム"
+        r"^.{4,}(?:論文|やつ|手法|モデル|研究|ネットワーク|仕組み|方法|技術|分類器|アルゴリズム"
         r"|データセット|ベンチマーク|フレームワーク|アーキテクチャ|もの|話)"
-        r"[^、,。？?]{0,16}[、,]\s*(?P<ask>.+)$"  # "で、", "があったと思うんだけど、"
+        # "で、", "があったと思うんだけど、": kana and verbs of saying, not more of the question
+        r"[\u3041-\u309fー思言聞見読]{0,16}[、,]\s*(?P<ask>.+)$"
     ),
     re.compile(r"^(?:in|for|about|regarding|with|from)\s[^,?]{3,100},\s*(?P<ask>.+)$", re.I),
 )

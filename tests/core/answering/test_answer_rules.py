@@ -187,6 +187,7 @@ async def test_a_comparison_keeps_both_named_papers(assistant):
         ("In the pointer-generator summarization notes, what value does p_gen take?",
          "what value does p_gen take?"),
         ("PIXORの処理速度ってどれくらい出てたっけ？", None),
+        ("LRS-VQAの論文の実験環境（GPU）と、SFTに使ったサンプル数を教えて", None),  # names it
         ("What error did ResNet get on the ImageNet test set?", None),
     ],
 )
@@ -213,10 +214,11 @@ def test_the_best_hit_is_the_focus_when_it_stands_out_alone():
         return Hit(rank, score, Chunk(f"c{rank}", f"{paper}.md", paper, 1, 2, "x", paper=paper))
 
     far = [hit(1, 7.3, "A"), hit(2, 3.1, "B"), hit(3, 2.9, "C"), hit(4, 2.1, "B")]
-    focus = agreed(far, papers)
+    focus = agreed(far, papers, described=True)
     assert focus.paper is papers[0] and focus.alone
     near = [hit(1, 5.9, "A"), hit(2, 5.2, "B"), hit(3, 4.8, "C"), hit(4, 1.9, "B")]
-    assert agreed(near, papers).is_open
+    assert agreed(near, papers, described=True).is_open
+    assert agreed(far, papers).is_open, "a question naming no described paper: agreement only"
     agreeing = [hit(1, 5.9, "A"), hit(2, 5.8, "A"), hit(3, 4.8, "C")]
     focus = agreed(agreeing, papers)
     assert focus.paper is papers[0] and not focus.alone
