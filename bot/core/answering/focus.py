@@ -6,6 +6,7 @@ when the question is about several.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -39,12 +40,26 @@ def spaced_key(text: str) -> str:
     return f" {_ASCII_RUN.sub(' ', title_key(text))} "
 
 
-def paper_names(paper: Paper) -> set[str]:
+def paper_names(paper: Paper) -> frozenset[str]:
     """Keys of every name the notes use for the paper: titles, their short names, nicknames."""
-    names = {paper.title, *paper.aliases, *paper.names}
-    names |= {short for name in names if (short := short_name(name))} | set(paper.nicknames)
-    keys = {title_key(name) for name in names}
-    return {key for key in keys if len(key) >= _MIN_KEY or (len(key) >= 3 and key.isalpha())}
+    titles = (paper.title, *paper.aliases, *paper.names)
+    return _name_keys(titles, tuple(paper.nicknames))
+
+
+# Every question checks every paper of the catalog (thousands with one note per paper):
+# the keys of a paper's names are computed once, not per question.
+@functools.lru_cache(maxsize=65_536)
+def _name_keys(titles: tuple[str, ...], nicknames: tuple[str, ...]) -> frozenset[str]:
+    names = set(titles) | {short for name in titles if (short := short_name(name))}
+    keys = {title_key(name) for name in names | set(nicknames)}
+    return frozenset(k for k in keys if len(k) >= _MIN_KEY or (len(k) >= 3 and k.isalpha()))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _coined_words(titles: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(
+        word.lower() for name in titles for word in _WORD.findall(name) if _COINED.search(word)
+    )
 
 
 def named_papers(text: str, papers: Sequence[Paper]) -> list[Paper]:
@@ -90,14 +105,10 @@ def _distinctive_terms(key: str, papers: Sequence[Paper]) -> dict[str, list[Pape
     "NanoGPT", "GPT-4o"): ordinary words ("Attention", "Diffusion") name no paper."""
     terms = {w for w in key.split() if len(w) >= _MIN_TERM and w.isascii() and w.isalnum()}
     owners: dict[str, list[Paper]] = {}
+    if not terms:
+        return {}
     for paper in papers:
-        coined = {
-            word.lower()
-            for name in (paper.title, *paper.aliases)
-            for word in _WORD.findall(name)
-            if _COINED.search(word)
-        }
-        for term in terms & coined:
+        for term in terms & _coined_words((paper.title, *paper.aliases)):
             owners.setdefault(term, []).append(paper)
     return owners
 
