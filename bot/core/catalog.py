@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from bot.core.models import Paper, PaperMention
-from bot.core.text import arxiv_id, title_key
+from bot.core.text import arxiv_id, short_name, title_key
 
 _MIN_PREFIX_WORDS = 4  # "At Which Training Stage Does Code Data Help?" ⊂ "... Help LLMs Reasoning?"
 
@@ -61,8 +61,8 @@ def identity_keys(paper: Paper) -> set[str]:
 
 def _keys(mention: PaperMention) -> list[str]:
     keys = [f"t:{title_key(mention.title)}"]
-    if ":" in mention.title:
-        keys.append(f"t:{title_key(mention.title.split(':', 1)[0])}")
+    if short := short_name(mention.title):  # "PointNet++" is not "PointNet"
+        keys.append(f"t:{title_key(short)}{'+' * short.count('+')}")
     if mention.url and (aid := arxiv_id(mention.url)):
         keys.append(f"arxiv:{aid}")
     return keys

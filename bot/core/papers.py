@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.core.metalines import paper_link
+from bot.core.metalines import links_in, paper_link
 from bot.core.models import PaperMention, SourceRef
 from bot.core.nicknames import nicknames, venue_nicknames
 from bot.core.note_parts import NoteParts
@@ -150,6 +150,7 @@ def _tables(
                 continue
             cells = line_rows[0]
             title, authors = clean_title(cells[title_col], with_authors=True)
+            url = paper_link(links_in(cells[title_col]))  # "[CNN-SLAM](https://arxiv.org/…)"
             if not title or title.startswith("…") or not re.search(r"[A-Za-z]", title):
                 continue
             venue, year = parse_venue_year(cell_of(cells, venue_col))
@@ -157,10 +158,10 @@ def _tables(
             ref = SourceRef(source, heading, line_no + 1)
             summary = strip_emphasis(cell_of(cells, summary_col)) or None
             found.mentions.append(
-                PaperMention(title, ref, venue=venue, year=year, authors=authors, summary=summary,
-                             nicknames=venue_nicknames(cell_of(cells, venue_col)))
+                PaperMention(title, ref, url=url, venue=venue, year=year, authors=authors,
+                             summary=summary, nicknames=venue_nicknames(cell_of(cells, venue_col)))
             )
-            found.spans.append(PaperSpan(line_no, line_no + 1, title))
+            found.spans.append(PaperSpan(line_no, line_no + 1, title, url))
 
 
 def _headings_and_items(

@@ -45,6 +45,10 @@ def find_paper(
     key = title_key(query)
     if not key:
         return None
+    exact = " ".join(query.lower().split())  # "PointNet++", not "PointNet"
+    for paper in papers:
+        if exact in {" ".join(name.lower().split()) for name in _names(paper)}:
+            return paper
     for paper in papers:
         if key in {title_key(alias) for alias in _names(paper)}:
             return paper

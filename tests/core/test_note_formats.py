@@ -285,3 +285,29 @@ def test_a_dashed_title_is_named_by_its_head():
     note += "## Introduction\n\n* The paper explains predictions.\n"
     catalog = build_catalog(parse("gnn.md", note).mentions)
     assert find_paper("GNN Explainer", catalog) is catalog[0]
+
+
+def test_a_linked_title_in_a_table_is_its_text_and_the_papers_link():
+    note = "## Visual SLAM\n\n| 論文 | 解説 | 年 |\n|---|---|---|\n"
+    note += "|[CNN-SLAM](https://arxiv.org/abs/1704.03489) | なし | 2017 |\n"
+    note += "|[DeepVO](https://arxiv.org/abs/1709.08429) | なし | 2017 |\n"
+    papers = [(m.title, m.url) for m in parse("slam.md", note).mentions]
+    assert papers == [
+        ("CNN-SLAM", "https://arxiv.org/abs/1704.03489"),
+        ("DeepVO", "https://arxiv.org/abs/1709.08429"),
+    ]
+
+
+def test_a_plus_plus_name_is_another_paper():
+    def note(title: str, arxiv: str) -> list[PaperMention]:
+        text = f"# {title}\n\n論文 : [arxiv](https://arxiv.org/abs/{arxiv})\n\n本文。\n"
+        return parse(f"{arxiv}.md", text).mentions
+
+    catalog = build_catalog([
+        *note("PointNet: Deep Learning on Point Sets", "1612.00593"),
+        *note("PointNet++: Deep Hierarchical Feature Learning", "1706.02413"),
+    ])
+    assert len(catalog) == 2
+    assert find_paper("PointNet++", catalog).arxiv_id == "1706.02413"
+    assert find_paper("PointNet", catalog).arxiv_id == "1612.00593"
+    assert find_paper("1706.02413", catalog).title.startswith("PointNet++")
