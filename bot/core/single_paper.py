@@ -57,7 +57,8 @@ def note_paper(parts: NoteParts, existing: PaperMention | None) -> PaperMention 
         or _first_section_link(parts)
     )
     label = _link_label(meta)
-    title = header.title or (blocks[heading].title if heading is not None else None) or label
+    own = blocks[heading].title if heading is not None else None
+    title = next((t for t in (header.title, own, label) if t and len(title_key(t)) >= 2), None)
     if not is_about_one_paper(parts, link, title or named):
         return None
     title = clean_title(title or named or "")
@@ -134,7 +135,7 @@ def _other_names(title: str, names: list[str | None]) -> list[str]:
     found = []
     for name in names:
         name = (name or "").strip()
-        if name and title_key(name) and title_key(name) != key and len(name) <= 80:
+        if len(title_key(name)) >= 2 and title_key(name) != key and len(name) <= 80:
             found.append(name)
     return list(dict.fromkeys(found))
 

@@ -311,3 +311,10 @@ def test_a_plus_plus_name_is_another_paper():
     assert find_paper("PointNet++", catalog).arxiv_id == "1706.02413"
     assert find_paper("PointNet", catalog).arxiv_id == "1612.00593"
     assert find_paper("1706.02413", catalog).title.startswith("PointNet++")
+
+
+def test_a_one_letter_title_gives_way_to_the_file_name():
+    note = "## [g](http://arxiv.org/abs/1604.00289)\n\nTLDR; The authors compare deep learning "
+    note += "with how people learn.\n"
+    paper = parse("building-machines-that-learn.md", note).mentions[0]
+    assert paper.title == "building machines that learn" and paper.names == []
