@@ -14,18 +14,18 @@ from dataclasses import dataclass, field
 
 from bot.core.roles import heading_role
 from bot.core.structure import Block
-from bot.core.text import arxiv_id
+from bot.core.text import MD_LINK, arxiv_id
 
-_MD_LINK = re.compile(r"(?<!!)\[(?P<label>[^\]]*)\]\((?P<url>[^)\s]*)[^)]*\)")
 _URL = re.compile(r"(?<![(\[])\bhttps?://[^\s<>()\[\]\"']+")
 _KEY_VALUE = re.compile(
     r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?P<key>[^\s:：|\[\]()#`*!][^:：|\[\]()#`*。、]{0,29}?)"
     r"(?:\*\*|__)?\s*(?P<sep>::|:|：)(?:\*\*|__)?(?:\s+|$)(?P<value>.*)$"
 )
 _DATAVIEW = re.compile(r"^\s*[A-Za-z\u3040-\u9fff][\w\u3040-\u9fff -]{0,29}::\s*\S")
-_LINK_ONLY = re.compile(
+_LINK_ONLY = re.compile(  # "[View Paper](…)", "- <https://…>"
     r"^\s*(?:[-*+]\s+)?(?:(?<!!)\[[^\]]*\]\([^)]*\)\s*|<?https?://\S+>?\s*)+$"
 )
+_WIKILINKS_ONLY = re.compile(r"^\s*(?:\[\[[^\]]*\]\]\s*)+$")
 _TAGS_ONLY = re.compile(r"^\s*(?:#[^\s#]+\s*){1,}$")
 _KNOWN_KEYS = re.compile(
     r"^(?:title|tags?|keywords?|categor(?:y|ies)|date|created|updated|modified|last edited"
@@ -61,8 +61,8 @@ class MetaRun:
 
 def links_in(line: str) -> list[tuple[str, str]]:
     """(label, url) of each Markdown link and bare URL of a line (images excluded)."""
-    found = [(m["label"], m["url"]) for m in _MD_LINK.finditer(line)]
-    bare = _MD_LINK.sub(" ", line)
+    found = [(m["label"], m["url"]) for m in MD_LINK.finditer(line)]
+    bare = MD_LINK.sub(" ", line)
     return found + [("", url.rstrip(".,;")) for url in _URL.findall(bare)]
 
 
@@ -86,7 +86,12 @@ def _repaired(url: str) -> str:
     return url
 
 
-def is_meta_line(line: str) -> bool:
+def is_link_only(line: str) -> bool:
+    """A line that is only links (Obsidian's "[[page]]" too): no prose to read or quote."""
+    return bool(_LINK_ONLY.match(line) or _WIKILINKS_ONLY.match(line))
+
+
+def _is_meta_line(line: str) -> bool:
     """A line of the shape metadata takes (not yet whether its paragraph is metadata)."""
     return bool(_LINK_ONLY.match(line) or _TAGS_ONLY.match(line) or _KEY_VALUE.match(line))
 
@@ -106,7 +111,7 @@ def _marks_meta(line: str) -> bool:
 def meta_paragraph(lines: list[str], start: int, end: int) -> MetaRun | None:
     """Lines ``start``..``end`` as metadata, or None if they are prose."""
     body = [n for n in range(start, end) if lines[n].strip()]
-    if not body or not all(is_meta_line(lines[n]) for n in body):
+    if not body or not all(_is_meta_line(lines[n]) for n in body):
         return None
     if not any(_marks_meta(lines[n]) for n in body):
         return None

@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import re
 
+from bot.core.metalines import is_link_only
 from bot.core.note_parts import NoteParts
 from bot.core.paper_fields import tweet_text
 from bot.core.roles import heading_role
 from bot.core.structure import Block, section_end
-from bot.core.text import strip_emphasis
+from bot.core.text import link_text, strip_emphasis
 
 _TLDR = re.compile(
     r"^\s*(?:\*\*)?(?:tl\s*;?\s*dr|要約|summary|abstract)(?:\*\*)?\s*[;:：.-]\s*", re.I
 )
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _WIKILINK = re.compile(r"\[\[(?:[^\]|]*\|)?([^\]]*)\]\]")  # [[page]], [[page|text]]
-_LINK_ONLY = re.compile(r"^(?:\[[^\]]*\]\([^)]*\)|\[\[[^\]]*\]\]|<?https?://\S+>?|\s)+$")
 _MARKERS = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s*)+")
 _PROSE_KINDS = ("paragraph", "list", "quote", "heading")
 _SUMMARY_CHARS = 300
@@ -38,8 +37,7 @@ def summary_of(parts: NoteParts) -> str | None:
         if is_summary and (text := _section_text(parts, i)):
             return text
     for block in blocks:
-        text = _block_text(parts.lines, block)
-        if block.kind == "paragraph" and _TLDR.match(text):
+        if block.kind == "paragraph" and _TLDR.match(text := _block_text(parts.lines, block)):
             return _cut(_TLDR.sub("", text))
     if parts.header.excerpt:
         return _cut(parts.header.excerpt)
@@ -57,10 +55,10 @@ def summary_of(parts: NoteParts) -> str | None:
 def _section_text(parts: NoteParts, index: int) -> str:
     """The prose of the section under heading ``index``; deeper headings read as sentences
     (some notes set their key sentence as a ``#####`` heading)."""
-    level = parts.blocks[index].level
+    end = section_end(parts.blocks, index, len(parts.lines))
     texts = []
     for block in parts.blocks[index + 1 :]:
-        if block.kind == "heading" and block.level <= level:
+        if block.start >= end:
             break
         if block.kind in _PROSE_KINDS:
             is_heading = block.kind == "heading"
@@ -75,8 +73,8 @@ def _block_text(lines: list[str], block: Block) -> str:
     kept = []
     for n in range(block.start, block.end):
         line = _MARKERS.sub("", _IMAGE.sub("", lines[n])).strip()
-        if line and not _LINK_ONLY.match(line) and not line.startswith(("$$", "<")):
-            kept.append(strip_emphasis(_WIKILINK.sub(r"\1", _MD_LINK.sub(r"\1", line))))
+        if line and not is_link_only(line) and not line.startswith(("$$", "<")):
+            kept.append(strip_emphasis(_WIKILINK.sub(r"\1", link_text(line))))
     return " ".join(kept)
 
 

@@ -6,13 +6,12 @@ import re
 from dataclasses import dataclass
 from typing import Literal, overload
 
-from bot.core.text import strip_emphasis
+from bot.core.text import link_text, strip_emphasis
 
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _SHORT_YEAR = re.compile(r"^(?P<venue>.+?)'(?P<yy>\d{2})$")
 _DATE = re.compile(r"^(19|20)\d{2}\.\d{2}$")
 _AUTHORS = re.compile(r"\s*\((?P<authors>[^()]*(?:et al\.?|\+)[^()]*)\)\s*$")
-_MD_LINK = re.compile(r"(?<!!)\[([^\]]*)\]\([^)]*\)")
 _NOT_TWEET = re.compile(r"^\s*('''|```|---+|\*\*\*+)\s*$")
 # Notes pasted from a chat model sometimes carry its next reply's preamble after the tweet.
 _CHATTER = re.compile(r"^\s*(?:はい[、,]|承知(?:いた)?しました|Sure[,!]|Here(?: is|'s) )")
@@ -33,7 +32,7 @@ def clean_title(raw: str, *, with_authors: Literal[True]) -> tuple[str, str | No
 def clean_title(raw: str, *, with_authors: bool = False) -> str | tuple[str, str | None]:
     """Strip emphasis, links (their text stays) and trailing ``(Author et al.)``; optionally
     return the authors too."""
-    text = _MD_LINK.sub(r"\1", strip_emphasis(raw)).strip()
+    text = link_text(strip_emphasis(raw)).strip()
     authors = None
     if m := _AUTHORS.search(text):
         authors = m["authors"].strip()

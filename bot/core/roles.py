@@ -17,9 +17,6 @@ from typing import Literal
 Role = Literal[
     "summary", "problem", "novelty", "method", "evaluation", "discussion", "next", "tweet"
 ]
-ROLES: tuple[Role, ...] = (
-    "summary", "problem", "novelty", "method", "evaluation", "discussion", "next", "tweet"
-)
 
 _TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 _NUMBERING = re.compile(
@@ -79,7 +76,7 @@ _QUESTIONS: tuple[tuple[Role, str], ...] = (
 _QUESTION_RES = tuple((role, re.compile(pattern, re.I)) for role, pattern in _QUESTIONS)
 
 
-def heading_text(heading: str) -> str:
+def _heading_text(heading: str) -> str:
     """A heading as compared: NFKC (full-width ？ and digits), no HTML, numbering or marks."""
     text = unicodedata.normalize("NFKC", _TAG.sub(" ", heading)).strip()
     text = _NUMBERING.sub("", text.lower())
@@ -91,7 +88,7 @@ def heading_role(heading: str) -> Role | None:
 
     The role named first wins ("結果と考察" is results, "Limitation や問題点" limitations); a
     long heading is a title or a sentence, not a section name."""
-    text = heading_text(heading)
+    text = _heading_text(heading)
     if _HEADING_RES[0][1].search(text):
         return "tweet"  # "この論文を140字以内のツイートで要約すると？"
     latin = not _JAPANESE.search(text)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import itertools
-import re
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 
-from bot.core.text import strip_emphasis
+from bot.core.text import MD_LINK, link_text, strip_emphasis
 
-_LINK = re.compile(r"(?<!!)\[(?P<label>[^\]]*)\]\((?P<url>[^)\s]*)[^)]*\)")
 _KINDS = {
     "heading_open": "heading",
     "paragraph_open": "paragraph",
@@ -52,8 +50,8 @@ def parse_blocks(text: str, *, parser: MarkdownIt | None = None) -> list[Block]:
         start, end = token.map
         if kind == "heading":
             inline = tokens[index + 1].content
-            title = strip_emphasis(_LINK.sub(r"\g<label>", inline))
-            link = m["url"] if (m := _LINK.search(inline)) else ""
+            title = strip_emphasis(link_text(inline))
+            link = m["url"] if (m := MD_LINK.search(inline)) else ""
             blocks.append(Block(kind, start, end, level=int(token.tag[1]), title=title, link=link))
         else:
             blocks.append(Block(kind, start, end))

@@ -13,6 +13,7 @@ _BARE_ARXIV = re.compile(r"^(?:arxiv:)?([0-9]{4}\.[0-9]{4,5})(v\d+)?$", re.I)
 _NON_WORD = re.compile(r"[^0-9a-z\u3040-\u30ff\u3400-\u9fff]+")
 # A sentence ends at 。！？!? (any run of them) or at a period followed by a space or the end.
 SENTENCE = re.compile(r".*?(?:[。！？!?]+|\.(?=\s)|$)\s*", re.S)
+MD_LINK = re.compile(r"(?<!!)\[(?P<label>[^\]]*)\]\((?P<url>[^)\s]*)[^)]*\)")
 _SHORT_NAME = re.compile(r":|\s[-–—]\s")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # Underscores inside identifiers (denoised_block, __init__) are not emphasis: keep them.
@@ -61,6 +62,11 @@ def short_name(title: str) -> str | None:
     of "GNN Explainer - A Tool for Post-hoc Explanation…"; None if it has no such head."""
     head = _SHORT_NAME.split(title, maxsplit=1)[0].strip()
     return head if head and head != title.strip() else None
+
+
+def link_text(text: str) -> str:
+    """Markdown links as their text: "[arxiv](https://…)" → "arxiv" (images left alone)."""
+    return MD_LINK.sub(r"\g<label>", text)
 
 
 def strip_emphasis(text: str) -> str:
