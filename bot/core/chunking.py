@@ -6,11 +6,20 @@ then lines, then sentence ends (。！？.!?). Table rows and code lines are nev
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.core.papers import PaperSpan
+from bot.core.roles import heading_role
 from bot.core.structure import Block
 from bot.core.text import SENTENCE
+
+_MIN_CHARS = 10  # a content heading's, spaces aside
+# A sentence: a Japanese sentence end, or Japanese prose ("…を提案し、…を達成"); not a label,
+# a list of names or tags, nor a date ("1998/??/??").
+_SENTENCE_END = re.compile(r"[。．]$")
+_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+_PROSE_CJK = 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +115,12 @@ def sections_of(
 ) -> list[Section]:
     """Group block pieces by (heading path, innermost paper span); paper tables go row by row."""
     sections: list[Section] = []
-    for block, path in zip(blocks, paths, strict=True):
+    for i, (block, path) in enumerate(zip(blocks, paths, strict=True)):
         if block.kind == "heading":
+            if is_content_heading(block, blocks[i + 1] if i + 1 < len(blocks) else None):
+                parent = path[:-1] if path and path[-1] == block.title else path
+                piece = Piece(block.title, block.start, block.end)
+                _append(sections, parent, _innermost(spans, block.start), piece, separate=False)
             continue
         row_spans = {s.start: s for s in spans if s.end - s.start == 1}
         if block.kind == "table" and any(block.start <= n < block.end for n in row_spans):
@@ -118,6 +131,18 @@ def sections_of(
         for piece in pieces_of(block, lines, max_chars):
             _append(sections, path, span, piece, separate=False)
     return sections
+
+
+def is_content_heading(block: Block, following: Block | None) -> bool:
+    """A heading with nothing under it that says something ("##### 本提案は、JHMDB-21で18%
+    改善した。"): some write their notes in headings. Its words are indexed as text, or they
+    would be lost. Not an empty section's name ("## 議論はある?"), a label or a name list."""
+    leaf = following is None or (following.kind == "heading" and following.level <= block.level)
+    title = block.title.strip()
+    # A template's empty section ("技術や手法のキモはどこ? or 提案手法の詳細") is long too.
+    sentence = bool(_SENTENCE_END.search(title))
+    prose = sentence or (len(_CJK.findall(title)) >= _PROSE_CJK and heading_role(title) is None)
+    return leaf and block.level >= 3 and prose and len("".join(title.split())) >= _MIN_CHARS
 
 
 def _innermost(spans: list[PaperSpan], line: int) -> PaperSpan | None:

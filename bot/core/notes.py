@@ -20,7 +20,7 @@ class ChunkingOptions:
     min_chars: int = 120
 
     def fingerprint(self) -> str:
-        return f"notes-v3:{self.max_chars}:{self.min_chars}"  # v3: metadata read, not indexed
+        return f"notes-v4:{self.max_chars}:{self.min_chars}"  # v4: content headings indexed
 
 
 @dataclass(slots=True)

@@ -137,3 +137,19 @@ def test_a_one_letter_title_gives_way_to_the_file_name():
     note += "with how people learn.\n"
     paper = parse("building-machines-that-learn.md", note).mentions[0]
     assert paper.title == "building machines that learn" and paper.names == []
+
+
+def test_a_heading_that_says_something_is_indexed_as_text():
+    note = parse(
+        "a.md",
+        "# Action Anticipation RNN\n\n## どんなもの?\n"
+        "##### 行動予測のための RNN を導入した。\n- 特徴マッピング RNN と呼ぶ。\n\n"
+        "##### 本提案は、JHMDB-21で18%、UCF101-24で6%改善した。\n\n"
+        "## 議論はある?\n##### 省略\n\n## 著者\n##### Yuge Shi, Basura Fernando, Richard Hartley\n"
+        "## key-words\n##### CV, Paper, 導入, Implemented, Point_Cloud, Detection\n",
+    )
+    bodies = {c.body: c.heading for c in note.chunks}
+    found = [b for b in bodies if "18%" in b]
+    assert found, "an answer written as a heading is not lost"
+    assert bodies[found[0]].endswith("どんなもの?"), "under the section it sits in"
+    assert not any(b.startswith(("省略", "Yuge", "CV,")) for b in bodies), "labels stay out"
