@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from typing import Literal, Protocol, TypedDict
 
+from bot.core.answering.budget import Window
+
 
 class Message(TypedDict):
     role: Literal["system", "user", "assistant"]
@@ -28,6 +30,10 @@ class ChatModel(Protocol):
         self, messages: Sequence[Message], *, max_tokens: int | None = None
     ) -> AsyncIterator[str]:
         """The reply as text deltas, as they arrive."""
+        ...
+
+    async def context_window(self) -> Window:
+        """How many tokens the model reads (see bot.core.answering.budget); never raises."""
         ...
 
     async def aclose(self) -> None:

@@ -19,8 +19,10 @@ from openai import AsyncOpenAI
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 from tenacity.wait import wait_random_exponential
 
+from bot.core.answering.budget import Window
 from bot.core.errors import LLMError, LLMTimeout, LLMUnavailable
 from bot.core.llm import Message
+from bot.llm.context_window import known_window, read_window
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -57,6 +59,7 @@ class OpenAIChat:
         self._max_tokens = max_tokens
         self._timeout = timeout
         self._retries = retries
+        self._window: Window | None = None
 
     async def complete(self, messages: Sequence[Message], *, max_tokens: int | None = None) -> str:
         async def once() -> str:
@@ -109,6 +112,27 @@ class OpenAIChat:
             return [model.id for model in page.data]
 
         return await self._within_deadline(once)
+
+    async def context_window(self) -> Window:
+        """The model's context window, read once from its server (asked again while the
+        server cannot be reached), else from the table of known models."""
+        if self._window is not None:
+            return self._window
+        probe = min(5.0, self._timeout)
+        try:
+            async with asyncio.timeout(4 * probe):  # three probes and the model list at most
+                model = await self._model_name()
+                window, answered = await read_window(
+                    base_url=str(self._client.base_url),
+                    api_key=self._client.api_key,
+                    model=model,
+                    timeout=probe,
+                )
+        except (TimeoutError, LLMError, openai.OpenAIError, httpx.HTTPError):
+            return known_window(self._model) or Window(None, "the model server did not answer")
+        if answered:
+            self._window = window
+        return window
 
     async def aclose(self) -> None:
         await self._client.close()

@@ -75,6 +75,7 @@ class FakeOpenAI:
     def __init__(self) -> None:
         self.requests: list[Recorded] = []
         self.responder: Callable[[dict[str, Any]], str] = lambda body: "Fake answer [1]."
+        self.model_fields: dict[str, Any] = {}  # what /v1/models adds (vLLM: max_model_len)
         self._scripts: dict[str, list[Reply | Fault]] = {"chat": [], "embeddings": [], "rerank": []}
         self._lock = threading.Lock()
         app = web.Application()
@@ -126,7 +127,7 @@ class FakeOpenAI:
 
     async def _models(self, request: web.Request) -> web.Response:
         await self._record(request)
-        return web.json_response({"object": "list", "data": [_model()]})
+        return web.json_response({"object": "list", "data": [{**_model(), **self.model_fields}]})
 
     async def _embeddings(self, request: web.Request) -> web.Response:
         body = await self._record(request)
