@@ -53,7 +53,8 @@ async def run_checks(settings: Settings) -> list[Check]:
 
 
 async def _llm(s: Settings) -> Check:
-    return await llm_check(make_chat_model(s), model=s.llm_model, url=s.llm_base_url)
+    return await llm_check(make_chat_model(s), model=s.llm_model, url=s.llm_base_url,
+                           configured=s.llm_context_tokens)
 
 
 def _summary(s: Settings) -> Check:

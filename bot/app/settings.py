@@ -96,14 +96,15 @@ class Settings(BaseSettings):
         120.0, gt=0, le=1800, description="Seconds from the first token to the last."
     )
     llm_retries: int = Field(2, ge=0, le=10)
-    llm_context_tokens: int = Field(
-        750, ge=100, le=100_000,
-        description="Passages in the answer prompt, in (estimated) tokens; sized for a 4k model.",
+    llm_context_tokens: int | None = Field(
+        None, ge=100, le=200_000,
+        description="Passages in the answer prompt, in (estimated) tokens. Unset: sized to the "
+        "model's context window (750 below 16k tokens, 4,000 from 16k, 8,000 from 64k).",
     )
 
     # --- answers and summaries ---
     prompts_dir: Path = REPO_PROMPTS
-    answer_passages: int = Field(6, ge=1, le=20)
+    answer_passages: int = Field(20, ge=1, le=20, description="At most, in a model's context")
     answer_min_relevance: float = Field(0.1, ge=0, le=1)  # measured: docs/benchmarks.md
     history_turns: int = Field(6, ge=0, le=50)
     summary_language: Literal["ja", "en"] = "ja"

@@ -72,6 +72,9 @@ def _run(platforms: tuple[str, ...], data_dir: Path | None, *, scheduler: bool) 
 
 async def _serve(parts: Parts, services: list[Service]) -> None:
     try:
+        if parts.runtime.chat is not None:  # which budget, and why: before the first question
+            budget = await parts.runtime.assistant.answerer.context_budget()
+            logging.getLogger(__name__).info("answers read %s", budget.describe())
         await run_services(services)
     finally:
         await parts.aclose()

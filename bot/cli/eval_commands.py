@@ -13,10 +13,14 @@ from bot.app.compose import Runtime
 from bot.cli.answer_commands import run_in_loop, runtime_for
 from bot.cli.common import DataOpt, JsonOpt, err, out
 from bot.cli.console import print_eval
+from bot.core.answering.context import estimate_tokens
 from bot.core.answers import Answer
 from bot.core.evaluation.answers import AnswerReport, judge, select, states
 from bot.core.evaluation.retrieval import EvalCase, EvalFileError, evaluate, load_cases
+from bot.core.llm import Message
 from bot.core.models import Chunk, Hit
+
+BUDGETS = (750, 1_500, 4_000, 8_000)  # tokens of passages the report compares
 
 
 def register(app: typer.Typer) -> None:
@@ -78,18 +82,30 @@ async def _judge_answers(
     runtime: Runtime, cases: Sequence[EvalCase]
 ) -> tuple[AnswerReport, list[Answer]]:
     """Each question answered once (a model is slow): judged, and kept for the model's shares."""
+    answerer = runtime.assistant.answerer
     report, answers = AnswerReport(), []
+    report.budget = chosen = (await answerer.context_budget()).tokens
+    budgets = sorted({*BUDGETS, chosen})
     for case in cases:
         answer = await runtime.assistant.answer(case.q, case.history)
         answers.append(answer)
-        evidence = await runtime.assistant.answerer.evidence(case.q, case.history)
+        evidence = await answerer.evidence(case.q, case.history)
         rank = next(
             (i for i, chunk in enumerate(evidence.passages, 1) if _is_gold(case, chunk)),
             None,
         )
-        context = runtime.assistant.answerer.model_context(evidence) if case.answerable else None
+        context = None
+        for budget in budgets if case.answerable else ():
+            text = (await answerer.model_context(evidence, budget)).text
+            prompt = answerer.prompt(case.q, list(case.history), answer.language, text)
+            report.add_context(case, budget, text, estimate_tokens(_joined(prompt)))
+            context = text if budget == chosen else context
         report.add(case, judge(case, answer), rank, context)
     return report, answers
+
+
+def _joined(messages: Sequence[Message]) -> str:
+    return "\n".join(m["content"] for m in messages)
 
 
 def _is_gold(case: EvalCase, chunk: Chunk) -> bool:
@@ -107,9 +123,15 @@ def _print_answers(report: AnswerReport, has_llm: bool) -> None:
     out.print(
         f"off-topic refused {refused:.3f}  false refusals {false_refusals:.3f}  "
         f"passage R@1 {report.passage_recall(1):.3f}  R@5 {report.passage_recall(5):.3f}  "
-        f"context recall {report.context_recall():.3f}",
+        f"context recall {report.context_recall():.3f} (at {report.budget or 0:,} tokens)",
         highlight=False,
     )
+    for budget, shares in report.budgets().items():
+        out.print(
+            f"  passages of {budget:>5,} tokens: context recall {shares['context_recall']:.3f}, "
+            f"prompt p50 {shares['prompt_tokens_p50']:,.0f} tokens",
+            highlight=False,
+        )
 
 
 def _model_outcomes(answers: Sequence[Answer]) -> dict[str, float]:

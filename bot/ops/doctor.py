@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
+from bot.core.answering.budget import choose_budget
 from bot.core.llm import ChatModel
 from bot.index.bm25 import BM25Index
 
@@ -96,16 +97,20 @@ async def embedder_check(index: Index) -> Check:
     return Check("embedder", "ok", f"{index.embedder.name}: {len(vector)} dimensions")
 
 
-async def llm_check(chat: ChatModel | None, *, model: str | None, url: str | None) -> Check:
+async def llm_check(
+    chat: ChatModel | None, *, model: str | None, url: str | None, configured: int | None = None
+) -> Check:
     if chat is None:
         return Check("llm", "skip", "not configured: answers are extractive")
     try:
         models = await chat.list_models()  # type: ignore[attr-defined]
+        budget = choose_budget(None if configured else await chat.context_window(), configured)
     finally:
         await chat.aclose()
     if model and model not in models:
         return Check("llm", "fail", f"model {model} not served (has: {', '.join(models)})")
-    return Check("llm", "ok", f"{host_of(url)} serves {', '.join(models[:5])}")
+    served = ", ".join(models[:5])
+    return Check("llm", "ok", f"{host_of(url)} serves {served}; answers read {budget.describe()}")
 
 
 async def slack_check(client: Any, *, mode: str) -> Check:

@@ -161,6 +161,13 @@ def test_eval_answers_measures_citation_validity_with_a_model(data, openai_serve
     good = notesbot("eval", eval_file, "--answers", "--json", data=data, env=env)
     assert good.returncode == 0, good.stderr
     assert json.loads(good.stdout)["citation_validity"] == 1.0
+    report = json.loads(good.stdout)["answers"]
+    assert report["context_budget"] == 750, "the fake model's window is not known: small"
+    budgets = report["context_by_budget"]
+    assert list(budgets) == ["750", "1500", "4000", "8000"]
+    tokens = [row["prompt_tokens_p50"] for row in budgets.values()]
+    assert tokens == sorted(tokens) and tokens[0] > 0
+    assert budgets["750"]["context_recall"] == report["context_recall"]
     openai_server.responder = lambda body: "でっち上げ [9] https://evil.example/x"
     bad = notesbot("eval", eval_file, "--answers", "--json", data=data, env=env)
     assert json.loads(bad.stdout)["citation_validity"] == 0.0

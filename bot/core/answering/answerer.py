@@ -12,21 +12,27 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
-from bot.core.answering.citations import check_citations
-from bot.core.answering.context import has_text, numbered_context
+from bot.core.answering.budget import SMALL, ContextBudget, choose_budget
+from bot.core.answering.context import (
+    MAX_POOL,
+    SMALL_POOL,
+    ModelContext,
+    context_pool,
+    numbered_context,
+    pool_size,
+)
 from bot.core.answering.evidence import EvidenceFinder
 from bot.core.answering.evidence_record import Evidence
-from bot.core.answering.grounding import Grounding, check_grounding
+from bot.core.answering.grounding import checked_answer
 from bot.core.answering.listing import is_list_question
 from bot.core.answering.lists import Lister
-from bot.core.answering.queries import history_messages, history_text, parse_rewrite, recent
+from bot.core.answering.queries import history_messages, recent
 from bot.core.answering.quoting import Tokenize, extractive_answer
-from bot.core.answering.refusal import MIN_RELEVANCE, should_answer
+from bot.core.answering.refusal import MIN_RELEVANCE, not_found_reply, should_answer
+from bot.core.answering.rewrite import found_nothing_sure, needs_rewrite, rewrite
 from bot.core.answers import Answer, AnswerEvent, Citation, Delta, Done, Lang, Restart, Turn
 from bot.core.errors import LLMError, LLMTimeout, LLMUnavailable
 from bot.core.llm import ChatModel, Message
-from bot.core.models import Chunk
-from bot.core.phrases import phrase
 from bot.core.prompts import PromptBook
 from bot.core.retrieval import NotesIndex
 from bot.core.text import language_of
@@ -36,13 +42,13 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class AnswerPolicy:
-    passages: int = 6
+    passages: int = MAX_POOL  # at most, in the model's context (the budget sets how many)
     min_relevance: float = MIN_RELEVANCE  # below it, "not found" (see bot.core.answering.refusal)
     budget: float = 30.0  # seconds until the model's first token, rewrite included
     answer_budget: float = 120.0  # seconds from the first token to the last
     history_turns: int = 6
     max_tokens: int | None = None
-    context_tokens: int = 750  # passages in the answer prompt (estimated tokens)
+    context_tokens: int | None = None  # tokens of passages; None: sized to the model (budget.py)
 
 
 class Answerer:
@@ -62,6 +68,7 @@ class Answerer:
         self._policy = policy
         self._finder = EvidenceFinder(notes=notes, tokenize=tokenize)
         self._lister = Lister(notes=notes, tokenize=tokenize)
+        self._budget: ContextBudget | None = None
 
     @property
     def has_llm(self) -> bool:
@@ -88,17 +95,17 @@ class Answerer:
         evidence = await self._evidence(question, history, lang, deadline)
         if evidence is None or not evidence.passages or not self._decide(evidence):
             # Said plainly, without asking the model: nothing to ground an answer on.
-            yield Done(Answer(question, _not_found(evidence, lang), (), "extractive", lang, False))
+            reply = not_found_reply(evidence, lang)
+            yield Done(Answer(question, reply, (), "extractive", lang, False))
             return
-        passages = self._model_passages(evidence)
         if self._chat is None:
             listed = await self._lister.section(evidence, lang)
             yield Done(listed or self._extractive(evidence, lang, "extractive_intro", ()))
             return
         parts: list[str] = []
+        context = await self.model_context(evidence)
         try:
-            context = self.model_context(evidence)
-            async for delta in self._generate(question, history, lang, context, deadline):
+            async for delta in self._generate(question, history, lang, context.text, deadline):
                 parts.append(delta)
                 yield Delta(delta)
         except LLMError as exc:
@@ -108,7 +115,9 @@ class Answerer:
             notes = (f"language model failed: {exc}",)
             yield Done(self._extractive(evidence, lang, "fallback_intro", notes))
             return
-        answer, grounding = self._checked("".join(parts), question, passages, lang)
+        answer, grounding = checked_answer(
+            "".join(parts), question, context.passages, lang, self._tokenize
+        )
         if grounding.supported:
             yield Done(answer)
             return
@@ -123,47 +132,63 @@ class Answerer:
         turns = recent(history, self._policy.history_turns)
         return await self._finder.find(question.strip(), turns)
 
-    def _model_passages(self, evidence: Evidence) -> list[Chunk]:
-        return [c for c in evidence.passages if has_text(c)][: self._policy.passages]
+    async def context_budget(self) -> ContextBudget:
+        """Tokens of passages the model reads: the setting, else sized to its window (read
+        once; a server that could not be reached is asked again next time)."""
+        if self._budget is not None:
+            return self._budget
+        configured = self._policy.context_tokens
+        window = await self._chat.context_window() if self._chat and not configured else None
+        budget = choose_budget(window, configured)
+        if configured or self._chat is None or (window and window.tokens):
+            self._budget = budget
+        return budget
 
-    def model_context(self, evidence: Evidence) -> str:
-        """What a model reads for this evidence: its passages' best sentences."""
+    async def model_context(self, evidence: Evidence, budget: int | None = None) -> ModelContext:
+        """What a model reads for this evidence (within ``budget`` tokens, the model's by
+        default): the best sentences of its passages and of the search's other hits."""
+        budget = budget or (await self.context_budget()).tokens
+        size = pool_size(budget, self._policy.passages)
+        # A small context is filled from the question's own hits; a larger one searches more.
+        if size > SMALL_POOL:
+            fused = await self._finder.fused(evidence)
+        else:
+            fused = [hit.chunk for hit in evidence.hits]
+        pool = context_pool(evidence.passages, fused, size)
+        await self._finder.widen(evidence, pool)
         return numbered_context(
-            self._model_passages(evidence),
-            budget=self._policy.context_tokens,
+            pool,
+            budget=budget,
             wanted=evidence.weights,
             tokenize=self._tokenize,
             closeness=evidence.closeness,
         )
+
+    def prompt(self, question: str, history: list[Turn], lang: Lang, context: str) -> list[Message]:
+        """The messages the model gets: instructions, the conversation, passages and question."""
+        system, user = self._prompts.messages("answer", lang, passages=context, question=question)
+        return [system, *history_messages(history), user]
 
     async def _evidence(
         self, question: str, history: list[Turn], lang: Lang, deadline: float
     ) -> Evidence | None:
         if not question:
             return None
-        extra = await self._rewrites(question, history, lang, deadline)
+        if self._chat is None:
+            return await self._finder.find(question, history)
+        hard = needs_rewrite(history, lang)
+        evidence = None if hard else await self._finder.find(question, history)
+        # A small model's rewrite costs seconds before its first token and rarely finds more.
+        small = (await self.context_budget()).tokens <= SMALL
+        unsure = evidence is not None and found_nothing_sure(evidence, self._policy.min_relevance)
+        if evidence is not None and (small or not unsure):
+            return evidence
+        seconds = deadline - asyncio.get_running_loop().time()
+        extra = await rewrite(chat=self._chat, prompts=self._prompts, question=question,
+                              history=history, lang=lang, seconds=seconds)
+        if evidence is not None and not extra:
+            return evidence
         return await self._finder.find(question, history, extra)
-
-    async def _rewrites(
-        self, question: str, history: list[Turn], lang: Lang, deadline: float
-    ) -> list[str]:
-        """With a model: a standalone question plus Japanese keywords (notes are Japanese).
-
-        They are searched *besides* the question, so a bad rewrite cannot lose what it finds.
-        """
-        if self._chat is None or not (history or lang == "en"):
-            return []
-        messages = self._prompts.messages(
-            "rewrite", lang, history=history_text(history) or "-", question=question
-        )
-        remaining = deadline - asyncio.get_running_loop().time()
-        try:
-            async with asyncio.timeout(remaining / 3):  # leave most of the budget to answering
-                reply = await self._chat.complete(messages, max_tokens=200)
-        except (LLMError, TimeoutError) as exc:
-            log.info("query rewrite skipped: %s", exc or "timeout")
-            return []
-        return [q for q in parse_rewrite(reply) if q]
 
     async def _generate(
         self,
@@ -174,8 +199,7 @@ class Answerer:
         deadline: float,
     ) -> AsyncIterator[str]:
         assert self._chat is not None
-        system, user = self._prompts.messages("answer", lang, passages=context, question=question)
-        messages: list[Message] = [system, *history_messages(history), user]
+        messages = self.prompt(question, history, lang, context)
         stream = self._chat.stream(messages, max_tokens=self._policy.max_tokens)
         try:
             remaining = max(0.05, deadline - asyncio.get_running_loop().time())
@@ -209,42 +233,9 @@ class Answerer:
             lang=lang,
             tokenize=self._tokenize,
             intro=intro,
-            weights=_asking_weights(evidence),
+            weights=evidence.quoting_weights(),
             title=evidence.title,
             closeness=evidence.closeness,
         )
         citations = tuple(Citation.of(n, chunk) for n, chunk in enumerate(used, 1))
         return Answer(evidence.question, text, citations, "extractive", lang, True, notes)
-
-    def _checked(
-        self, text: str, question: str, passages: list[Chunk], lang: Lang
-    ) -> tuple[Answer, Grounding]:
-        checked = check_citations(text, passages)
-        citations = tuple(
-            Citation.of(n, passages[old - 1]) for n, old in enumerate(checked.cited, 1)
-        )
-        notes = [f"removed citation [{n}]: no such passage" for n in checked.removed_refs]
-        notes += [f"removed unverified link {link}" for link in checked.removed_links]
-        grounding = check_grounding(checked.text, checked.cited, passages, self._tokenize)
-        answer = Answer(question, checked.text, citations, "llm", lang, True, tuple(notes))
-        return answer, grounding
-
-
-def _asking_weights(evidence: Evidence) -> dict[str, float]:
-    """Sentences are chosen by the words that ask: inside one paper, its own words say nothing."""
-    if evidence.focus.paper is None:
-        return evidence.weights
-    asking = set(evidence.asking)
-    chosen = {t: w for t, w in evidence.weights.items() if t in asking}
-    return chosen or evidence.weights
-
-
-def _not_found(evidence: Evidence | None, lang: Lang) -> str:
-    """The honest reply; for a near-domain question, the papers the notes do have nearby."""
-    text = phrase("not_found", lang)
-    if evidence is None or not evidence.unknown:
-        return text
-    titles = list(dict.fromkeys(h.chunk.paper for h in evidence.hits if h.chunk.paper))[:3]
-    if not titles:
-        return text
-    return "\n".join([text, "", phrase("closest_papers", lang), *(f"- {t}" for t in titles)])

@@ -6,21 +6,42 @@ not passages: all sentences of the passages compete, scored as an extractive ans
 them (the question's words, facts, closeness in meaning, the passage's rank), and the best
 fill the budget. Equal shares per passage cut the one sentence that answers when another
 passage took the room (context recall 0.50 → see docs/benchmarks.md).
+
+A larger budget reads more passages, not longer ones: the answer's own ranking first, then
+the search's fused ranking (which still holds the answer when the answer's paper was
+mistaken), without duplicates. Blocks go best first and second best last: models read the
+ends of a long prompt better than its middle.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
-from bot.core.answering.quoting import scored_units
+from bot.core.answering.quoting import RANK_PRIOR, scored_units
 from bot.core.answering.sentences import readable_lines
 from bot.core.models import Chunk
 
 Tokenize = Callable[[str], list[str]]
-SENTENCES = True
+SMALL_POOL = 6  # passages a small prompt draws from (what the answer's ranking puts first)
+TOKENS_PER_PASSAGE = 200  # a larger budget draws from one more passage per this many tokens
+MAX_POOL = 20  # the fused ranking holds the answering passage in its top 20 for 0.93–0.99
+# Against 20 passages, the rank counts more than in a quote of 6 (0.3): dev context recall at
+# 4,000 tokens 0.859 → 0.891 (formats_dev), 0.978 → 0.978 (answers_dev2).
+WIDE_RANK_PRIOR = 1.0
 _SECTION_CHARS = 24  # "6. コストや物理的な詳細について。例えば…" says enough in its first words
+_WIDE_PATH = 2  # headings under the title a wide context's block names (the nearest ones)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
+
+
+@dataclass(frozen=True, slots=True)
+class ModelContext:
+    """The passages block of a prompt; its ``[n]`` is ``passages[n - 1]``."""
+
+    text: str
+    passages: list[Chunk]
+    tokens: int  # estimated (see estimate_tokens)
 
 
 def estimate_tokens(text: str) -> int:
@@ -31,6 +52,28 @@ def estimate_tokens(text: str) -> int:
     return 2 * cjk + (len(text) - cjk) // 3 + 1
 
 
+def pool_size(budget: int, cap: int = MAX_POOL) -> int:
+    """How many passages' sentences compete for ``budget`` tokens."""
+    return max(1, min(cap, max(SMALL_POOL, budget // TOKENS_PER_PASSAGE)))
+
+
+def context_pool(ranked: Sequence[Chunk], fused: Sequence[Chunk], size: int) -> list[Chunk]:
+    """``size`` distinct passages with text: the answer's top ``SMALL_POOL``, then the search's
+    fused ranking, then the rest of the answer's ranking."""
+    order = [*ranked[:SMALL_POOL], *fused, *ranked[SMALL_POOL:]]
+    pool: list[Chunk] = []
+    seen: set[str] = set()
+    for chunk in order:
+        key = " ".join(chunk.body.split())
+        if chunk.id in seen or key in seen or not has_text(chunk):
+            continue  # the same table pasted into two notes is read once
+        seen.update((chunk.id, key))
+        pool.append(chunk)
+        if len(pool) == size:
+            break
+    return pool
+
+
 def numbered_context(
     passages: Sequence[Chunk],
     *,
@@ -38,37 +81,66 @@ def numbered_context(
     wanted: Mapping[str, float],
     tokenize: Tokenize,
     closeness: Mapping[str, float] | None = None,
-) -> str:
-    """``[n] paper › section (url)`` blocks, each with its chosen sentences in the note's
-    order; ``[n]`` is the passage's position in ``passages`` (what citations refer to)."""
+) -> ModelContext:
+    """``[n] paper › section (url)`` blocks, each with its chosen sentences in the note's order,
+    best block first, second best last, numbered as shown. A small context (``SMALL_POOL``
+    passages) keeps its headers short: at 750 tokens, every word of a header is a word less
+    of the notes."""
+    wide = len(passages) > SMALL_POOL
+    chosen = _choose(passages, budget, wanted, tokenize, closeness or {}, wide)
+    order = ends_first(sorted(chosen))
+    shown = [passages[rank - 1] for rank in order]
+    blocks = [
+        "\n".join([_header(n, shown[n - 1], wide), *(units[i] for i in sorted(units))])
+        for n, units in enumerate((chosen[rank] for rank in order), 1)
+    ]
+    text = "\n\n".join(blocks)
+    return ModelContext(text, shown, estimate_tokens(text))
+
+
+def ends_first(ranks: Sequence[int]) -> list[int]:
+    """Best-first ranks laid out best first, second best last, the weakest in the middle."""
+    head, tail = list(ranks[0::2]), list(ranks[1::2])
+    return head + tail[::-1]
+
+
+def _choose(
+    passages: Sequence[Chunk],
+    budget: int,
+    wanted: Mapping[str, float],
+    tokenize: Tokenize,
+    closeness: Mapping[str, float],
+    wide: bool,
+) -> dict[int, dict[int, str]]:
+    """Passage rank → unit position → text: the best sentences of all passages in the budget."""
+    prior = WIDE_RANK_PRIOR if wide else RANK_PRIOR
     scored = sorted(
         (
             (score, rank, i, text)
             for rank, chunk in enumerate(passages, 1)
             for i, text, score in scored_units(
-                chunk, rank, wanted, tokenize, closeness or {}, sentences=SENTENCES
+                chunk, rank, wanted, tokenize, closeness, sentences=True, rank_prior=prior
             )
         ),
         key=lambda item: (item[0], -item[1], -item[2]),
         reverse=True,
     )
     chosen: dict[int, dict[int, str]] = {}
+    said: set[str] = set()
     used = 0
     for _, rank, i, text in scored:
         text = _fit(text, budget // 2)  # one huge line never takes the whole budget
         taken = chosen.get(rank, {})
-        if any(text in other or other in text for other in taken.values()):
-            continue  # a lead-in with its items, and one of those items: one is enough
-        cost = estimate_tokens(text) + (0 if rank in chosen else _header_cost(passages[rank - 1]))
+        if text in said or any(text in other or other in text for other in taken.values()):
+            continue  # a lead-in with its items and one of those items, or a repeat: once
+        header = 0 if rank in chosen else estimate_tokens(_header(0, passages[rank - 1], wide))
+        cost = estimate_tokens(text) + header
         if used + cost > budget and chosen:
             continue
         chosen.setdefault(rank, {})[i] = text
+        said.add(text)
         used += cost
-    blocks = [
-        f"{_header(rank, passages[rank - 1])}\n" + "\n".join(units[i] for i in sorted(units))
-        for rank, units in sorted(chosen.items())
-    ]
-    return "\n\n".join(blocks)
+    return chosen
 
 
 def has_text(chunk: Chunk) -> bool:
@@ -76,16 +148,16 @@ def has_text(chunk: Chunk) -> bool:
     return bool(readable_lines(chunk.body))
 
 
-def _header(n: int, chunk: Chunk) -> str:
-    section = chunk.heading.split(" > ")[-1] if chunk.heading else chunk.source
-    if section == chunk.paper:
-        section = ""
-    where = " › ".join(part for part in (chunk.paper, section[:_SECTION_CHARS]) if part)
+def _header(n: int, chunk: Chunk, wide: bool) -> str:
+    """``[n] paper › section (url)``; wide: ``[n] paper or note title › section › subsection``."""
+    parts = [p.strip() for p in chunk.heading.split(" > ") if p.strip()] if chunk.heading else []
+    title = chunk.paper or (parts[0] if wide and parts else "")
+    if wide:
+        path = [p for p in dict.fromkeys(parts) if p != title][-_WIDE_PATH:]
+    else:
+        path = [parts[-1]] if parts and parts[-1] != title else []
+    where = " › ".join(part for part in [title, *(p[:_SECTION_CHARS] for p in path)] if part)
     return f"[{n}] {where or chunk.source}" + (f" ({chunk.url})" if chunk.url else "")
-
-
-def _header_cost(chunk: Chunk) -> int:
-    return estimate_tokens(_header(0, chunk)) + 1
 
 
 def _fit(text: str, tokens: int) -> str:

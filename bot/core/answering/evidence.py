@@ -39,15 +39,12 @@ from bot.core.answering.passages import (
     residual_words,
 )
 from bot.core.answering.queries import asking_clause, is_follow_up, standalone
-from bot.core.answering.quoting import MAX_PASSAGES, POOL
 from bot.core.answering.refusal import (
     NEIGHBOURS,
-    dense_features,
+    decision_features,
     name_forms,
     names_in,
-    names_missing,
     unknown_names,
-    unseen_share,
 )
 from bot.core.answering.relevance import idf
 from bot.core.answering.sentences import dense_texts
@@ -121,7 +118,7 @@ class EvidenceFinder:
         elif focus.source is not None:
             evidence.title = titles.get(focus.source) or focus.source
         neighbours = await self._notes.neighbours(question, NEIGHBOURS)
-        evidence.features = _features(evidence, neighbours)
+        evidence.features = decision_features(evidence, neighbours)
         return evidence
 
     async def _described(
@@ -219,24 +216,33 @@ class EvidenceFinder:
         evidence.question_closeness = evidence.closeness = dict(zip(texts, whole, strict=False))
         if clause and (asked := await self._notes.closeness(clause, texts)):
             evidence.closeness = dict(zip(texts, asked, strict=False))
+            evidence.clause = clause
+
+    async def fused(self, evidence: Evidence) -> list[Chunk]:
+        """The search's ranking for a larger context: the question's hits, and for a question
+        that first describes its paper, the hits of what it asks alone, merged."""
+        clause = asking_clause(evidence.question)
+        if not clause:
+            return [hit.chunk for hit in evidence.hits]
+        asked = await self._notes.search(clause, self._k)
+        return [hit.chunk for hit in merge_hits([evidence.hits, asked], self._k)]
+
+    async def widen(self, evidence: Evidence, chunks: Sequence[Chunk]) -> None:
+        """Closeness for the sentences of more passages (a larger context draws from the
+        search's hits too), compared as the answer's own passages were."""
+        known = evidence.question_closeness
+        texts = list(dict.fromkeys(
+            s for c in chunks for s in dense_texts(c.body) if s not in known
+        ))
+        if not texts or not known:
+            return  # nothing new, or no vectors at all
+        whole = await self._notes.closeness(evidence.question, texts)
+        evidence.question_closeness = {**known, **dict(zip(texts, whole, strict=False))}
+        if evidence.clause is None:
+            evidence.closeness = evidence.question_closeness
+            return
+        asked = await self._notes.closeness(evidence.clause, texts)
+        evidence.closeness = {**evidence.closeness, **dict(zip(texts, asked, strict=False))}
 
     async def _with_tokens(self, chunks: list[Chunk]) -> list[tuple[Chunk, list[str]]]:
         return [(chunk, self._tokenize(chunk.text)) for chunk in chunks]
-
-
-def _features(evidence: Evidence, neighbours: list[float]) -> dict[str, float]:
-    """What the answer-or-"not found" decision reads (bot.core.answering.refusal)."""
-    quoted = " ".join(c.text for c in evidence.passages[:MAX_PASSAGES])
-    close = evidence.question_closeness
-    pooled = [close[s] for c in evidence.passages[:POOL] for s in dense_texts(c.body) if s in close]
-    return {
-        "relevance": max((h.relevance for h in evidence.hits), default=0.0),
-        "named": float(bool(evidence.named or evidence.follows)),
-        "unknown_name": float(bool(evidence.unknown)),
-        "name_missing": float(names_missing(evidence.question, quoted)),
-        "focus": float(not evidence.focus.is_open and not evidence.focus.alone),
-        "en": float(not is_japanese(evidence.question)),
-        "unseen": unseen_share(evidence.weights, evidence.doc_freq),
-        **dense_features(pooled, neighbours),
-    }
-

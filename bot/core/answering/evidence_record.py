@@ -26,3 +26,13 @@ class Evidence:
     asking: list[str] = field(default_factory=list)  # the words that ask, not that point
     closeness: dict[str, float] = field(default_factory=dict)  # sentence → cosine, for quoting
     question_closeness: dict[str, float] = field(default_factory=dict)  # the whole question's
+    clause: str | None = None  # what ``closeness`` compared, when not the whole question
+
+    def quoting_weights(self) -> dict[str, float]:
+        """Sentences are chosen by the words that ask: inside one paper, its own words say
+        nothing."""
+        if self.focus.paper is None:
+            return self.weights
+        asking = set(self.asking)
+        chosen = {t: w for t, w in self.weights.items() if t in asking}
+        return chosen or self.weights

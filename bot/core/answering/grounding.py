@@ -13,7 +13,9 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bot.core.answering.citations import check_citations
 from bot.core.answering.glossary import GENERAL
+from bot.core.answers import Answer, Citation, Lang
 from bot.core.models import Chunk
 from bot.core.text import is_japanese, sentences
 
@@ -88,3 +90,17 @@ def _invented(text: str, source: str) -> list[str]:
 
 def _norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower().replace(" ", "")
+
+
+def checked_answer(
+    text: str, question: str, passages: list[Chunk], lang: Lang, tokenize: Tokenize
+) -> tuple[Answer, Grounding]:
+    """The model's answer with its citations checked (``[n]`` is ``passages[n - 1]``), and
+    whether the passages support it."""
+    checked = check_citations(text, passages)
+    citations = tuple(Citation.of(n, passages[old - 1]) for n, old in enumerate(checked.cited, 1))
+    notes = [f"removed citation [{n}]: no such passage" for n in checked.removed_refs]
+    notes += [f"removed unverified link {link}" for link in checked.removed_links]
+    grounding = check_grounding(checked.text, checked.cited, passages, tokenize)
+    answer = Answer(question, checked.text, citations, "llm", lang, True, tuple(notes))
+    return answer, grounding

@@ -107,6 +107,7 @@ def scored_units(
     closeness: Mapping[str, float],
     *,
     sentences: bool = False,
+    rank_prior: float = RANK_PRIOR,
 ) -> list[tuple[int, str, float]]:
     """(position, text, score) of each quotable unit of a passage ranked ``rank``; with
     ``sentences``, of each sentence alone (no lead-in joined with its items)."""
@@ -119,7 +120,7 @@ def scored_units(
         words = sum(wanted[t] for t in set(tokenize(unit.words)) if t in wanted) / total
         fact = bool(_DIGIT.search(unit.text)) + 0.5 * bool(_NAME.search(unit.text))
         dense = max((c for s, c in known.items() if s in unit.words), default=floor)
-        score = words + SPECIFIC_BONUS * fact + SENTENCE_DENSE * dense + RANK_PRIOR / rank
+        score = words + SPECIFIC_BONUS * fact + SENTENCE_DENSE * dense + rank_prior / rank
         scored.append((i, unit.text, score))
     return scored
 

@@ -18,8 +18,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
+from bot.core.answering.quoting import MAX_PASSAGES, POOL
+from bot.core.answering.sentences import dense_texts
+from bot.core.answers import Lang
+from bot.core.phrases import phrase
 from bot.core.text import is_japanese
+
+if TYPE_CHECKING:
+    from bot.core.answering.evidence_record import Evidence
 
 # A name as users write one: capitalized, all-caps or with digits ("Whisper", "GRPO", "GPT-4").
 _NAME = re.compile(
@@ -122,3 +130,32 @@ def should_answer(features: Mapping[str, float], min_relevance: float = MIN_RELE
     if features.get("unknown_name", 0.0) or features.get("name_missing", 0.0):
         return False  # about a name the notes never use, or do not use where they'd answer
     return features.get("relevance", 0.0) >= min_relevance
+
+
+def not_found_reply(evidence: Evidence | None, lang: Lang) -> str:
+    """The honest reply; for a near-domain question, the papers the notes do have nearby."""
+    text = phrase("not_found", lang)
+    if evidence is None or not evidence.unknown:
+        return text
+    titles = list(dict.fromkeys(h.chunk.paper for h in evidence.hits if h.chunk.paper))[:3]
+    if not titles:
+        return text
+    return "\n".join([text, "", phrase("closest_papers", lang), *(f"- {t}" for t in titles)])
+
+
+def decision_features(evidence: Evidence, neighbours: list[float]) -> dict[str, float]:
+    """What the answer-or-"not found" decision reads (bot.core.answering.refusal)."""
+    quoted = " ".join(c.text for c in evidence.passages[:MAX_PASSAGES])
+    close = evidence.question_closeness
+    pooled = [close[s] for c in evidence.passages[:POOL] for s in dense_texts(c.body) if s in close]
+    return {
+        "relevance": max((h.relevance for h in evidence.hits), default=0.0),
+        "named": float(bool(evidence.named or evidence.follows)),
+        "unknown_name": float(bool(evidence.unknown)),
+        "name_missing": float(names_missing(evidence.question, quoted)),
+        "focus": float(not evidence.focus.is_open and not evidence.focus.alone),
+        "en": float(not is_japanese(evidence.question)),
+        "unseen": unseen_share(evidence.weights, evidence.doc_freq),
+        **dense_features(pooled, neighbours),
+    }
+

@@ -12,6 +12,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from statistics import median
 from typing import Literal
 
 from bot.core.answers import Answer
@@ -53,6 +54,9 @@ class AnswerReport:
     by_kind: dict[str, Counter[str]] = field(default_factory=dict)
     passage_ranks: list[int | None] = field(default_factory=list)
     in_context: list[bool] = field(default_factory=list)  # keys all in what a model reads
+    budget: int | None = None  # tokens of passages of ``in_context``: the model's
+    at_budget: dict[int, list[bool]] = field(default_factory=dict)  # the same, per budget
+    prompt_tokens: dict[int, list[int]] = field(default_factory=dict)  # whole prompt, estimated
 
     def add(
         self,
@@ -68,9 +72,25 @@ class AnswerReport:
             if context is not None:
                 self.in_context.append(all(states(context, key) for key in case.keys))
 
+    def add_context(self, case: EvalCase, budget: int, context: str, prompt_tokens: int) -> None:
+        """What a model would read at ``budget`` tokens of passages, and its whole prompt."""
+        if case.answerable and case.kind != "list":
+            self.at_budget.setdefault(budget, []).append(all(states(context, k) for k in case.keys))
+            self.prompt_tokens.setdefault(budget, []).append(prompt_tokens)
+
     def context_recall(self) -> float:
         """Share of answerable questions whose every key survives into the model's context."""
         return sum(self.in_context) / max(1, len(self.in_context))
+
+    def budgets(self) -> dict[int, dict[str, float]]:
+        """Per budget: context recall and the median whole prompt, in estimated tokens."""
+        return {
+            budget: {
+                "context_recall": round(sum(kept) / max(1, len(kept)), 4),
+                "prompt_tokens_p50": float(median(self.prompt_tokens[budget] or [0])),
+            }
+            for budget, kept in sorted(self.at_budget.items())
+        }
 
     def right_rate(self, kind: str | None = None) -> float:
         counts = self._counts(kind)
@@ -109,6 +129,8 @@ class AnswerReport:
             "passage_R@1": round(self.passage_recall(1), 4),
             "passage_R@5": round(self.passage_recall(5), 4),
             "context_recall": round(self.context_recall(), 4),
+            "context_budget": self.budget,
+            "context_by_budget": self.budgets(),
             "kinds": {
                 kind: {**dict(counts), "right_rate": round(self.right_rate(kind), 4)}
                 for kind, counts in sorted(self.by_kind.items())

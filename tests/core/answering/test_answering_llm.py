@@ -124,6 +124,45 @@ async def test_follow_ups_send_the_history_to_the_rewrite(runtime, openai_server
     assert answer.citations and answer.citations[0].paper.startswith("ColBERT")
 
 
+async def test_a_japanese_question_search_is_unsure_of_gets_keywords_from_the_model(
+    runtime, openai_server
+):
+    openai_server.model_fields = {"max_model_len": 32_768}  # a capable model: it may help
+    openai_server.script(
+        Reply("Q: BM25 を Python だけで速くする方法は？\nK: BM25S 疎行列 前計算 lexical search"),
+        Reply("スコアを索引時に前計算して疎行列に格納する [1]。"),
+    )
+    answer = await runtime.assistant.answer("BM25 を Python だけで速くするには？")
+    rewrite, final = openai_server.chat_requests()
+    assert "K:" in rewrite["messages"][0]["content"] and not rewrite.get("stream")
+    assert "BM25 を Python だけで速くするには？" in rewrite["messages"][-1]["content"]
+    assert final.get("stream") and answer.mode == "llm"
+    assert answer.citations[0].source == "paper-notes.txt"
+
+
+async def test_a_question_that_names_its_paper_or_a_small_model_needs_no_rewrite(
+    runtime, openai_server
+):
+    openai_server.model_fields = {"max_model_len": 32_768}
+    openai_server.script(Reply("WMT 2014 英独で BLEU 28.4 [1]。"))
+    await runtime.assistant.answer("Attention Is All You Need の BLEU は？")
+    assert [bool(r.get("stream")) for r in openai_server.chat_requests()] == [True]
+
+
+async def test_a_small_model_is_not_asked_to_rewrite_what_search_is_unsure_of(
+    sample_index, embedder, openai_server
+):
+    openai_server.model_fields = {"max_model_len": 8_192}  # its first token stays fast
+    settings = sample_index.model_copy(update={"llm_base_url": openai_server.base_url})
+    runtime = runtime_for(settings, embedder)
+    try:
+        await runtime.assistant.answer("BM25 を Python だけで速くするには？")
+    finally:
+        await runtime.aclose()
+        runtime.close()
+    assert [bool(r.get("stream")) for r in openai_server.chat_requests()] == [True]
+
+
 async def test_a_ready_tweet_that_fits_needs_no_model(runtime, openai_server):
     summary = await runtime.assistant.summarize("Attention Is All You Need")
     assert summary.origin == "tweet" and openai_server.chat_requests() == []

@@ -53,8 +53,11 @@ def test_the_models_context_keeps_the_answering_sentence_of_a_low_passage_within
         passages, budget=300, wanted={"学習率": 5.0}, tokenize=words,
         closeness={"学習率 は 5e-4 で ある。": 0.9},
     )
-    assert "5e-4" in context and context.count("[5]") == 1, "cited as its own position"
-    assert estimate_tokens(context) <= 300 + 40
+    assert "5e-4" in context.text
+    block = next(b for b in context.text.split("\n\n") if "5e-4" in b)
+    n = int(block[1 : block.index("]")])
+    assert context.passages[n - 1] is passages[4], "[n] is the passage shown as [n]"
+    assert context.tokens == estimate_tokens(context.text) <= 300 + 40
 
 
 def test_not_found_reads_how_near_the_notes_come_in_each_language():
