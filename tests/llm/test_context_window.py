@@ -57,7 +57,7 @@ async def test_vllm_says_max_model_len_and_a_32k_model_reads_4000_tokens(openai_
     assert (window.tokens, window.source) == (32_768, "max_model_len in the server's model list")
     budget = choose_budget(window)
     assert budget.tokens == LARGE >= 4_000
-    assert "32,768-token window" in budget.describe()
+    assert "window of 32,768 tokens" in budget.describe()
     auth = {r.headers.get("Authorization") for r in openai_server.requests}
     assert auth == {"Bearer sk-secret"}, "the probe is authorised like every other call"
 

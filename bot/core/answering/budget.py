@@ -41,7 +41,7 @@ def choose_budget(window: Window | None, configured: int | None = None) -> Conte
     if window is None or window.tokens is None:
         why = window.source if window is not None else "no model"
         return ContextBudget(SMALL, f"context window not known: {why}")
-    size = f"a {window.tokens:,}-token window ({window.source})"
+    size = f"a window of {window.tokens:,} tokens ({window.source})"
     if window.tokens >= HUGE_WINDOW:
         return ContextBudget(HUGE, size)
     if window.tokens >= LARGE_WINDOW:

@@ -31,6 +31,9 @@ MAX_POOL = 20  # the fused ranking holds the answering passage in its top 20 for
 # 4,000 tokens 0.859 → 0.891 (formats_dev), 0.978 → 0.978 (answers_dev2).
 WIDE_RANK_PRIOR = 1.0
 _SECTION_CHARS = 24  # "6. コストや物理的な詳細について。例えば…" says enough in its first words
+# A wide context has room for whole headings: some notes write their findings as headings
+# ("##### …PointFusionとVoxelFusionを提案した。"), which a cut would lose.
+_WIDE_SECTION_CHARS = 100
 _WIDE_PATH = 2  # headings under the title a wide context's block names (the nearest ones)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
 
@@ -156,7 +159,8 @@ def _header(n: int, chunk: Chunk, wide: bool) -> str:
         path = [p for p in dict.fromkeys(parts) if p != title][-_WIDE_PATH:]
     else:
         path = [parts[-1]] if parts and parts[-1] != title else []
-    where = " › ".join(part for part in [title, *(p[:_SECTION_CHARS] for p in path)] if part)
+    cut = _WIDE_SECTION_CHARS if wide else _SECTION_CHARS
+    where = " › ".join(part for part in [title, *(p[:cut] for p in path)] if part)
     return f"[{n}] {where or chunk.source}" + (f" ({chunk.url})" if chunk.url else "")
 
 

@@ -2,8 +2,9 @@
 and the search keywords in both languages, for the questions search finds hard.
 
 Hard: a follow-up (its words lean on the conversation), an English question (the notes are
-mostly Japanese), or a question whose own search found nothing confident. The rewrites are
-searched *besides* the question, so a bad rewrite cannot lose what the question finds.
+mostly Japanese), or a question whose own search found nothing sure: it names no paper. The
+rewrites are searched *besides* the question, so a bad rewrite cannot lose what the question
+finds.
 """
 
 from __future__ import annotations
@@ -30,10 +31,11 @@ def needs_rewrite(history: Sequence[Turn], lang: Lang) -> bool:
 
 
 def found_nothing_sure(evidence: Evidence, min_relevance: float) -> bool:
-    """Hard after the search: it would say "not found", or no paper stands out in its hits."""
+    """Hard after the search: it would say "not found", or the question names no paper (its
+    paper, if any, is a guess from the hits: a description in everyday words often misses)."""
     if not should_answer(evidence.features, min_relevance):
         return True
-    return evidence.focus.is_open and not evidence.named and evidence.follows is None
+    return not evidence.named and evidence.follows is None
 
 
 async def rewrite(

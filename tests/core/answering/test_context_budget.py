@@ -76,7 +76,7 @@ async def test_a_32k_model_reads_4000_tokens_of_passages_and_cites_what_it_was_s
     finally:
         await runtime.aclose()
         runtime.close()
-    assert budget.tokens == LARGE and "32,768-token window" in budget.reason
+    assert budget.tokens == LARGE and "window of 32,768 tokens" in budget.reason
     prompt = openai_server.chat_requests()[-1]["messages"][-1]["content"]
     blocks = [line for line in prompt.splitlines() if line.startswith("[")]
     assert len(blocks) > 6 and estimate_tokens(prompt) > 2 * SMALL
