@@ -39,14 +39,17 @@ def test_the_pool_grows_with_the_budget_and_reads_a_pasted_table_once():
 
 
 def test_blocks_are_numbered_as_shown_and_name_their_paper_and_headings():
-    passages = [chunk(n, f"文 {n} は 大事 です。", paper="Paper X") for n in range(1, 5)]
+    passages = [chunk(n, f"文 {n} は 大事 です。", paper="Paper X") for n in range(1, 9)]
     context = numbered_context(passages, budget=4_000, wanted={"大事": 1.0},
                                tokenize=str.split)
     headers = [line for line in context.text.splitlines() if line.startswith("[")]
-    assert headers[0] == "[1] Paper X › Title › 節 1"
-    assert [c.id for c in context.passages] == ["c1", "c3", "c4", "c2"]
+    assert headers[0] == "[1] Paper X › Title › 節 1", "a wide context names the headings"
+    assert [c.id for c in context.passages] == ["c1", "c3", "c5", "c7", "c8", "c6", "c4", "c2"]
     assert all(h.startswith(f"[{n}] ") for n, h in enumerate(headers, 1))
     assert context.tokens == estimate_tokens(context.text)
+    small = numbered_context(passages[:4], budget=SMALL, wanted={"大事": 1.0},
+                             tokenize=str.split)
+    assert small.text.startswith("[1] Paper X › 節 1\n"), "a small one keeps headers short"
 
 
 @pytest.fixture
