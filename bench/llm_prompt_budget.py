@@ -25,10 +25,9 @@ from openai import AsyncOpenAI
 
 from bot.app.compose import build_runtime, make_chat_model
 from bot.app.settings import Settings
-from bot.core.answering.budget import Window
 from bot.core.answers import Delta
 from bot.core.evaluation.retrieval import load_cases
-from bot.core.llm import ChatModel, Message
+from bot.core.llm import ChatModel, Message, Window
 
 
 class Recording:

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 from typing import Literal, Protocol, TypedDict
-
-from bot.core.answering.budget import Window
 
 
 class Message(TypedDict):
     role: Literal["system", "user", "assistant"]
     content: str
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A model's context window, in tokens (None: not known), and where that was read."""
+
+    tokens: int | None
+    source: str
 
 
 class ChatModel(Protocol):
@@ -33,7 +40,7 @@ class ChatModel(Protocol):
         ...
 
     async def context_window(self) -> Window:
-        """How many tokens the model reads (see bot.core.answering.budget); never raises."""
+        """The model's context window (see bot.core.answering.budget); never raises."""
         ...
 
     async def aclose(self) -> None:

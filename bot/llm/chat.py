@@ -19,9 +19,8 @@ from openai import AsyncOpenAI
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 from tenacity.wait import wait_random_exponential
 
-from bot.core.answering.budget import Window
 from bot.core.errors import LLMError, LLMTimeout, LLMUnavailable
-from bot.core.llm import Message
+from bot.core.llm import Message, Window
 from bot.llm.context_window import known_window, read_window
 
 log = logging.getLogger(__name__)

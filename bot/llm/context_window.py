@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
 
 import httpx
 
-from bot.core.answering.budget import Window
+from bot.core.llm import Window
 
 log = logging.getLogger(__name__)
 _LIST_KEYS = ("max_model_len", "context_length", "context_window", "max_context_length")
@@ -31,7 +30,6 @@ KNOWN: tuple[tuple[str, int], ...] = (
     (r"gemma-?3", 131_072), (r"gemma-?2", 8_192), (r"mistral-large", 131_072),
     (r"mistral|mixtral", 32_768), (r"smollm2?", 8_192), (r"phi-?4", 16_384),
 )
-Probe = Callable[[httpx.AsyncClient, str, str, str | None], Awaitable[Window | None]]
 
 
 def known_window(model: str | None) -> Window | None:
@@ -71,7 +69,7 @@ async def read_window(
     return Window(None, "the server does not say and the model is not in the table"), True
 
 
-async def _json(response: httpx.Response) -> object:
+def _json(response: httpx.Response) -> object:
     response.raise_for_status()
     return response.json()
 
@@ -79,7 +77,7 @@ async def _json(response: httpx.Response) -> object:
 async def _listed(
     client: httpx.AsyncClient, base: str, root: str, model: str | None
 ) -> Window | None:
-    data = await _json(await client.get(f"{base}/models"))
+    data = _json(await client.get(f"{base}/models"))
     models = data.get("data", []) if isinstance(data, dict) else []
     entry = next((m for m in models if m.get("id") == model), models[0] if models else None)
     for key in _LIST_KEYS:
@@ -91,7 +89,7 @@ async def _listed(
 async def _llama_cpp(
     client: httpx.AsyncClient, base: str, root: str, model: str | None
 ) -> Window | None:
-    props = await _json(await client.get(f"{root}/props"))
+    props = _json(await client.get(f"{root}/props"))
     if not isinstance(props, dict):
         return None
     settings = props.get("default_generation_settings") or {}
@@ -104,7 +102,7 @@ async def _ollama(
 ) -> Window | None:
     if not model:
         return None
-    shown = await _json(await client.post(f"{root}/api/show", json={"model": model}))
+    shown = _json(await client.post(f"{root}/api/show", json={"model": model}))
     if not isinstance(shown, dict):
         return None
     if m := _NUM_CTX.search(str(shown.get("parameters") or "")):

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
-from bot.core.answering.budget import choose_budget
+from bot.core.answering.budget import model_budget
 from bot.core.llm import ChatModel
 from bot.index.bm25 import BM25Index
 
@@ -104,7 +104,7 @@ async def llm_check(
         return Check("llm", "skip", "not configured: answers are extractive")
     try:
         models = await chat.list_models()  # type: ignore[attr-defined]
-        budget = choose_budget(None if configured else await chat.context_window(), configured)
+        budget = await model_budget(chat, configured)
     finally:
         await chat.aclose()
     if model and model not in models:

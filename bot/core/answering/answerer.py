@@ -12,7 +12,7 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
-from bot.core.answering.budget import SMALL, ContextBudget, choose_budget
+from bot.core.answering.budget import SMALL, ContextBudget, model_budget
 from bot.core.answering.context import (
     MAX_POOL,
     SMALL_POOL,
@@ -68,7 +68,6 @@ class Answerer:
         self._policy = policy
         self._finder = EvidenceFinder(notes=notes, tokenize=tokenize)
         self._lister = Lister(notes=notes, tokenize=tokenize)
-        self._budget: ContextBudget | None = None
 
     @property
     def has_llm(self) -> bool:
@@ -133,16 +132,8 @@ class Answerer:
         return await self._finder.find(question.strip(), turns)
 
     async def context_budget(self) -> ContextBudget:
-        """Tokens of passages the model reads: the setting, else sized to its window (read
-        once; a server that could not be reached is asked again next time)."""
-        if self._budget is not None:
-            return self._budget
-        configured = self._policy.context_tokens
-        window = await self._chat.context_window() if self._chat and not configured else None
-        budget = choose_budget(window, configured)
-        if configured or self._chat is None or (window and window.tokens):
-            self._budget = budget
-        return budget
+        """Tokens of passages the model reads: the setting, else sized to its window."""
+        return await model_budget(self._chat, self._policy.context_tokens)
 
     async def model_context(self, evidence: Evidence, budget: int | None = None) -> ModelContext:
         """What a model reads for this evidence (within ``budget`` tokens, the model's by

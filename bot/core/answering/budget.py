@@ -10,19 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.llm import ChatModel, Window
+
 SMALL = 750  # a 4–8k window, a small model: today's prompt, a fast first token
 LARGE = 4_000  # a window of 16k or more
 HUGE = 8_000  # a window of 64k or more (hosted models): recall 0.93 → 0.95 at little cost
 LARGE_WINDOW = 16_000
 HUGE_WINDOW = 64_000
-
-
-@dataclass(frozen=True, slots=True)
-class Window:
-    """A model's context window, in tokens (None: not known), and where that was read."""
-
-    tokens: int | None
-    source: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,3 +41,9 @@ def choose_budget(window: Window | None, configured: int | None = None) -> Conte
     if window.tokens >= LARGE_WINDOW:
         return ContextBudget(LARGE, size)
     return ContextBudget(SMALL, f"{size}: a small model's prompt")
+
+
+async def model_budget(chat: ChatModel | None, configured: int | None = None) -> ContextBudget:
+    """The budget for ``chat``: the setting, else its window (which the model reads once)."""
+    window = await chat.context_window() if chat is not None and not configured else None
+    return choose_budget(window, configured)
