@@ -30,6 +30,9 @@ MAX_POOL = 20  # the fused ranking holds the answering passage in its top 20 for
 # Against 20 passages, the rank counts more than in a quote of 6 (0.3): dev context recall at
 # 4,000 tokens 0.859 → 0.891 (formats_dev), 0.978 → 0.978 (answers_dev2).
 WIDE_RANK_PRIOR = 1.0
+# A wide context reads a short line whole, as a sentence window: "split 1000 classes into 2
+# groups." is what matches, "Each group has 500 classes." what answers.
+WIDE_LINE_TOKENS = 80
 _SECTION_CHARS = 24  # "6. コストや物理的な詳細について。例えば…" says enough in its first words
 # A wide context has room for whole headings: some notes write their findings as headings
 # ("##### …PointFusionとVoxelFusionを提案した。"), which a cut would lose.
@@ -122,7 +125,14 @@ def _choose(
             (score, rank, i, text)
             for rank, chunk in enumerate(passages, 1)
             for i, text, score in scored_units(
-                chunk, rank, wanted, tokenize, closeness, sentences=True, rank_prior=prior
+                chunk,
+                rank,
+                wanted,
+                tokenize,
+                closeness,
+                sentences=True,
+                whole_line=_short_line if wide else None,
+                rank_prior=prior,
             )
         ),
         key=lambda item: (item[0], -item[1], -item[2]),
@@ -144,6 +154,10 @@ def _choose(
         said.add(text)
         used += cost
     return chosen
+
+
+def _short_line(line: str) -> bool:
+    return estimate_tokens(line) <= WIDE_LINE_TOKENS
 
 
 def has_text(chunk: Chunk) -> bool:

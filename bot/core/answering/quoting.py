@@ -13,7 +13,14 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from bot.core.answering.sentences import EXCERPT_CHARS, Unit, clean, sentence_texts, units_of
+from bot.core.answering.sentences import (
+    EXCERPT_CHARS,
+    Unit,
+    clean,
+    line_texts,
+    sentence_texts,
+    units_of,
+)
 from bot.core.answers import Lang
 from bot.core.models import Chunk
 from bot.core.phrases import phrase
@@ -107,14 +114,21 @@ def scored_units(
     closeness: Mapping[str, float],
     *,
     sentences: bool = False,
+    whole_line: Callable[[str], bool] | None = None,
     rank_prior: float = RANK_PRIOR,
 ) -> list[tuple[int, str, float]]:
     """(position, text, score) of each quotable unit of a passage ranked ``rank``; with
-    ``sentences``, of each sentence alone (no lead-in joined with its items)."""
+    ``sentences``, of each sentence alone (no lead-in joined with its items), or with
+    ``whole_line``, of each line it accepts whole (else of its sentences)."""
     total = sum(wanted.values()) or 1.0
     known = {s: closeness[s] for s in sentence_texts(chunk.body) if s in closeness}
     floor = min(known.values(), default=0.0)  # a unit of no known sentence (a table's roll)
-    units = [Unit(s) for s in sentence_texts(chunk.body)] if sentences else units_of(chunk.body)
+    if whole_line:
+        units = [Unit(s) for s in line_texts(chunk.body, whole_line)]
+    elif sentences:
+        units = [Unit(s) for s in sentence_texts(chunk.body)]
+    else:
+        units = units_of(chunk.body)
     scored = []
     for i, unit in enumerate(units):
         words = sum(wanted[t] for t in set(tokenize(unit.words)) if t in wanted) / total

@@ -8,6 +8,7 @@ bot.core.answering.quoting's business; dense search stores the sentences (dense_
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.core.structure import table_rows
@@ -34,6 +35,17 @@ _WHOLE = 2_000  # characters of a passage without sentences embedded as one text
 def sentence_texts(body: str) -> list[str]:
     """A passage's sentences as dense search stores them (each quotable unit is made of them)."""
     return [s for line in readable_lines(body) for s in sentences(line) if len(s) > 3]
+
+
+def line_texts(body: str, whole: Callable[[str], bool]) -> list[str]:
+    """A passage's lines, each one unit when ``whole`` says so (a bullet's sentences explain
+    each other: "split 1000 classes into 2 groups. Each group has 500 classes."), else its
+    sentences."""
+    texts: list[str] = []
+    for line in readable_lines(body):
+        parts = [s for s in sentences(line) if len(s) > 3]
+        texts.extend([line] if parts and whole(line) else parts)
+    return texts
 
 
 def dense_texts(body: str) -> list[str]:

@@ -52,6 +52,20 @@ def test_blocks_are_numbered_as_shown_and_name_their_paper_and_headings():
     assert small.text.startswith("[1] Paper X › 節 1\n"), "a small one keeps headers short"
 
 
+def test_a_wide_context_reads_a_short_line_whole_and_a_small_one_by_sentence():
+    line = "Split 1000 classes into 2 groups. Each group has 500 classes."
+    long_line = " ".join("A filler sentence is here." for _ in range(40))
+    passages = [chunk(n, f"Other text {n}.") for n in range(1, 8)]
+    passages[3] = chunk(4, f"{line}\n{long_line}")
+    wanted = {"groups": 1.0}
+    wide = numbered_context(passages, budget=2_000, wanted=wanted, tokenize=str.split)
+    assert line in wide.text.splitlines(), "the sentence that answers comes with the match"
+    assert "A filler sentence is here." in wide.text.splitlines(), "a long line: by sentence"
+    small = numbered_context(passages[3:4], budget=25, wanted=wanted, tokenize=str.split)
+    assert "Split 1000 classes into 2 groups." in small.text.splitlines()
+    assert "Each group has 500 classes." not in small.text, "a small budget keeps sentences"
+
+
 @pytest.fixture
 def shared_runtime(shared_index, embedder, openai_server):
     settings, _ = shared_index
