@@ -1,8 +1,13 @@
-"""Sentence vectors in Chroma, written through llama-index's ChromaVectorStore.
+"""Sentence vectors in Chroma: ids, vectors and the one field deletes filter by.
 
 Each passage is stored as its sentences (measured on the dev questions: a passage's closest
 sentence finds it as well as one vector of the whole passage, and the same vectors then
 choose the sentences to quote). A kNN over sentences is grouped by passage.
+
+The text lives once, in notes.sqlite3. Chroma is given no documents (it would keep each twice
+and build a full-text index nobody queries) and no metadata but the passage id: written
+through llama-index's ChromaVectorStore, 13 metadata rows a vector made Chroma's SQLite 150 MB
+for 35,000 sentences (docs/benchmarks.md, issue 30).
 """
 
 from __future__ import annotations
@@ -13,14 +18,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
+import numpy as np
+
 from bot.core.models import Chunk
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
     from chromadb.api.models.Collection import Collection
-    from chromadb.api.types import PyEmbedding, Where
-    from llama_index.core.schema import BaseNode
-    from llama_index.vector_stores.chroma import ChromaVectorStore
+    from chromadb.api.types import Where
 
 log = logging.getLogger(__name__)
 _GET_PAGE = 5_000
@@ -65,7 +70,6 @@ class ChromaVectors:
         self._name = collection
         self._local = local  # embedded: this process keeps its own copy of the vector index
         self._opened: tuple[ClientAPI, Collection, int] | None = None
-        self._llama: ChromaVectorStore | None = None
         self._opening = threading.Lock()  # the bot's reader and writer threads share this
 
     def reconnect(self) -> None:
@@ -78,7 +82,7 @@ class ChromaVectors:
 
         with self._opening:
             SharedSystemClient.clear_system_cache()
-            self._opened, self._llama = None, None
+            self._opened = None
         log.info("reopened the embedded vector index to read another writer's pass")
 
     def _open(self) -> tuple[ClientAPI, Collection, int]:
@@ -91,7 +95,6 @@ class ChromaVectors:
             collection = client.get_or_create_collection(
                 self._name, embedding_function=None, metadata={"hnsw:space": "cosine"}
             )
-            # llama-index batches 41,665 rows, over Chroma's limit (llama_index #20142): we batch.
             self._opened = (client, collection, client.get_max_batch_size())
         return self._opened
 
@@ -103,36 +106,15 @@ class ChromaVectors:
     def max_batch(self) -> int:
         return self._open()[2]
 
-    def _writer(self) -> ChromaVectorStore:
-        # Imported on the write path only: llama-index costs seconds that search never needs.
-        if self._llama is None:
-            from llama_index.vector_stores.chroma import ChromaVectorStore
-
-            self._llama = ChromaVectorStore(chroma_collection=self._collection)
-        return self._llama
-
     def add(self, entries: Sequence[Entry]) -> None:
-        from llama_index.core.schema import TextNode
-
-        nodes: list[BaseNode] = [
-            TextNode(
-                id_=entry.id,
-                text=entry.text,
-                embedding=list(entry.vector),
-                metadata={
-                    "chunk": entry.chunk.id,
-                    "source": entry.chunk.source,
-                    "heading": entry.chunk.heading,
-                    "paper": entry.chunk.paper or "",
-                    "url": entry.chunk.url or "",
-                    "line_start": entry.chunk.line_start,
-                    "line_end": entry.chunk.line_end,
-                },
+        """Upsert: ids are deterministic, so a batch written again after a crash is a no-op."""
+        for start in range(0, len(entries), self.max_batch):
+            batch = entries[start : start + self.max_batch]
+            self._collection.upsert(
+                ids=[entry.id for entry in batch],
+                embeddings=np.asarray([entry.vector for entry in batch], dtype=np.float32),
+                metadatas=[{"chunk": entry.chunk.id} for entry in batch],
             )
-            for entry in entries
-        ]
-        for start in range(0, len(nodes), self.max_batch):
-            self._writer().add(nodes[start : start + self.max_batch])
 
     def delete(self, chunk_ids: Sequence[str]) -> None:
         """Every sentence vector of these passages."""
@@ -144,9 +126,10 @@ class ChromaVectors:
         """The ``n`` closest sentences as (chunk id, cosine), closest first."""
         if n <= 0 or self.count() == 0:
             return []
-        queries: list[PyEmbedding] = [list(vector)]
         result = self._collection.query(
-            query_embeddings=queries, n_results=n, include=["distances"]
+            query_embeddings=np.asarray([vector], dtype=np.float32),
+            n_results=n,
+            include=["distances"],
         )
         distances = result["distances"]
         assert distances is not None  # included above
@@ -194,5 +177,5 @@ class ChromaVectors:
             self._open()[0].delete_collection(self._name)
         except Exception as exc:
             log.debug("delete_collection(%s): %s", self._name, exc)
-        self._opened, self._llama = None, None
+        self._opened = None
         self._open()
