@@ -35,7 +35,9 @@ from ingest.scan import named_notes, relative_source, scan_notes
 from ingest.upkeep import reconcile, record_papers, refresh_bm25
 from ingest.vectors import VectorWriter
 
-_WRITE_BATCH_CHUNKS = 128  # a commit (and progress step) every 2 embedding batches
+# A commit (and a progress step) every ~250 texts, ~5 s of embedding on 2 cores: progress
+# moves, and a kill loses little.
+_WRITE_BATCH_CHUNKS = 32
 
 
 def index_fingerprint(
@@ -214,7 +216,7 @@ class Ingestor:
             return
         chunks: list[Chunk] = [c for p in pending for c in p.note.chunks]
         tokens = [self._tokenizer.tokenize(chunk.text) for chunk in chunks]
-        self._writer.add(chunks)
+        self._progress.embedded(self._writer.add(chunks))
         new_ids = {chunk.id for chunk in chunks}
         stale = [
             cid

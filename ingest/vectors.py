@@ -26,13 +26,15 @@ class VectorWriter:
         self._cache = cache
         self._embedder = embedder
 
-    def add(self, chunks: Sequence[Chunk]) -> None:
+    def add(self, chunks: Sequence[Chunk]) -> int:
+        """Store the passages' vectors; how many texts had to be embedded."""
         rows = [
             (chunk, k, text) for chunk in chunks for k, text in enumerate(dense_texts(chunk.body))
         ]
         texts = {text_key(text): text for _, _, text in rows}
-        vectors = self._vectors_for(texts)
+        vectors, embedded = self._vectors_for(texts)
         self._vectors.add([Entry(c, k, text, vectors[text_key(text)]) for c, k, text in rows])
+        return embedded
 
     def prune(self, store: NotesStore) -> int:
         """Forget vectors no current passage uses (only once they pile up)."""
@@ -45,7 +47,7 @@ class VectorWriter:
     def reset(self) -> None:
         self._cache.clear()
 
-    def _vectors_for(self, texts: dict[str, str]) -> dict[str, Sequence[float]]:
+    def _vectors_for(self, texts: dict[str, str]) -> tuple[dict[str, Sequence[float]], int]:
         known: dict[str, Sequence[float]] = dict(self._cache.get(list(texts)))
         missing = [key for key in texts if key not in known]
         if missing:
@@ -53,4 +55,4 @@ class VectorWriter:
             fresh = dict(zip(missing, embedded, strict=True))
             self._cache.put(fresh)
             known.update(fresh)
-        return known
+        return known, len(missing)
