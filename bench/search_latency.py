@@ -41,6 +41,7 @@ from bot.core.models import Chunk
 from bot.index.bm25 import BM25Index
 from bot.index.embedders import Embedder
 from bot.index.search import DenseWeights, Searcher
+from bot.index.vectors import Entry
 
 T = TypeVar("T")
 BENCH_ROOT = Path(__file__).resolve().parents[1]
@@ -121,13 +122,12 @@ def build(
         copied = np.array([copy > 0 for copy, _ in picks])
         vecs[copied] += rng.normal(0.0, noise, size=(int(copied.sum()), vecs.shape[1]))
         vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-        index.vectors.add(chunks, vecs.tolist())
+        index.vectors.add([Entry(c, 0, c.body, v) for c, v in zip(chunks, vecs, strict=True)])
         index.store.replace_files(rows)
         log(f"  built {min(start + BATCH, size)}/{size}")
-    ids, tokens = index.store.tokens_in_order()
     k1, b = settings.bm25_k1, settings.bm25_b
     stamp = f"{index.store.generation}:{k1}:{b}:{index.tokenizer.version}"
-    BM25Index.build(ids, tokens, k1=k1, b=b, stamp=stamp).save(settings.data_dir)
+    BM25Index.build(index.store.tokens_in_order(), k1=k1, b=b, stamp=stamp).save(settings.data_dir)
 
 
 def timed(samples: dict[str, list[float]], step: str, func: Callable[[], T]) -> T:

@@ -28,8 +28,7 @@ def refresh_bm25(store: NotesStore, data_dir: Path, *, stamp: str, k1: float, b:
     current = BM25Index.load(data_dir)
     if current is not None and current.stamp == stamp:
         return
-    ids, tokens = store.tokens_in_order()
-    BM25Index.build(ids, tokens, k1=k1, b=b, stamp=stamp).save(data_dir)
+    BM25Index.build(store.tokens_in_order(), k1=k1, b=b, stamp=stamp).save(data_dir)
 
 
 def record_papers(store: NotesStore) -> None:

@@ -152,12 +152,10 @@ class NotesStore:
         self._db.execute("COMMIT")
 
     # --- read side ---
-    def tokens_in_order(self) -> tuple[list[str], list[list[str]]]:
-        ids, tokens = [], []
+    def tokens_in_order(self) -> Iterator[tuple[str, list[str]]]:
+        """(chunk id, BM25 tokens) of every chunk, streamed from SQLite."""
         for chunk_id, text in self._db.execute("SELECT id, tokens FROM chunks ORDER BY rowid"):
-            ids.append(chunk_id)
-            tokens.append(text.split(" ") if text else [])
-        return ids, tokens
+            yield chunk_id, text.split(" ") if text else []
 
     def chunks_by_id(self, ids: Sequence[str]) -> dict[str, Chunk]:
         found: dict[str, Chunk] = {}
