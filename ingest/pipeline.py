@@ -35,9 +35,7 @@ from ingest.scan import named_notes, relative_source, scan_notes
 from ingest.upkeep import reconcile, record_papers, refresh_bm25
 from ingest.vectors import VectorWriter
 
-# A commit (and a progress step) every ~250 texts, ~5 s of embedding on 2 cores: progress
-# moves, and a kill loses little.
-_WRITE_BATCH_CHUNKS = 32
+_WRITE_BATCH_CHUNKS = 32  # a commit and a progress step every ~5 s of embedding on 2 cores
 
 
 def index_fingerprint(
