@@ -98,7 +98,7 @@ class RichProgress:
             transient=True,
         )
         self._task = self._bar.add_task("", total=None, texts=0, start=False)
-        self._texts = 0
+        self._rate = _Rate()  # the bar keeps its own pace and estimate; this counts texts
 
     def start(self, total: int) -> None:
         self._bar.start()
@@ -109,8 +109,8 @@ class RichProgress:
         self._bar.update(self._task, advance=count, description=label[-40:])
 
     def embedded(self, texts: int) -> None:
-        self._texts += texts
-        self._bar.update(self._task, texts=self._texts)
+        self._rate.texts += texts
+        self._bar.update(self._task, texts=self._rate.texts)
 
     def message(self, text: str) -> None:
         self._console.print(text, markup=False, highlight=False)

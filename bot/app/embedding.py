@@ -34,7 +34,7 @@ def make_embedder(settings: Settings) -> Embedder:
             prefixes=prefixes,
         )
     if settings.embed_model == PACKAGED_MODEL:
-        return E5Embedder()
+        return E5Embedder(batch_size=settings.embed_batch_size)
     return LocalEmbedder(
         settings.embed_model,
         batch_size=settings.embed_batch_size,

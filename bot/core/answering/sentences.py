@@ -34,7 +34,7 @@ _WHOLE = 2_000  # characters of a passage without sentences embedded as one text
 
 def sentence_texts(body: str) -> list[str]:
     """A passage's sentences as dense search stores them (each quotable unit is made of them)."""
-    return [s for line in readable_lines(body) for s in sentences(line) if len(s) > 3]
+    return line_texts(body, whole=lambda _: False)
 
 
 def line_texts(body: str, whole: Callable[[str], bool]) -> list[str]:
