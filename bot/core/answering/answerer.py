@@ -12,6 +12,7 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
+from bot.core.answering.answer_sentences import Asked
 from bot.core.answering.budget import SMALL, ContextBudget, model_budget
 from bot.core.answering.context import (
     MAX_POOL,
@@ -147,13 +148,8 @@ class Answerer:
             fused = [hit.chunk for hit in evidence.hits]
         pool = context_pool(evidence.passages, fused, size)
         await self._finder.widen(evidence, pool)
-        return numbered_context(
-            pool,
-            budget=budget,
-            wanted=evidence.weights,
-            tokenize=self._tokenize,
-            closeness=evidence.closeness,
-        )
+        asked = Asked(evidence.question, evidence.weights, self._tokenize, evidence.closeness)
+        return numbered_context(pool, budget=budget, asked=asked)
 
     def prompt(self, question: str, history: list[Turn], lang: Lang, context: str) -> list[Message]:
         """The messages the model gets: instructions, the conversation, passages and question."""

@@ -16,19 +16,20 @@ ends of a long prompt better than its middle.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.core.answering.quoting import RANK_PRIOR, scored_units
+from bot.core.answering.answer_sentences import Asked
+from bot.core.answering.quoting import scored_units
 from bot.core.answering.sentences import readable_lines
 from bot.core.models import Chunk
 
-Tokenize = Callable[[str], list[str]]
 SMALL_POOL = 6  # passages a small prompt draws from (what the answer's ranking puts first)
 TOKENS_PER_PASSAGE = 200  # a larger budget draws from one more passage per this many tokens
 MAX_POOL = 20  # the fused ranking holds the answering passage in its top 20 for 0.93–0.99
-# Against 20 passages, the rank counts more than in a quote of 6 (0.3): dev context recall at
-# 4,000 tokens 0.859 → 0.891 (formats_dev), 0.978 → 0.978 (answers_dev2).
+# Against 20 passages, the rank counts more than in a quote of 6 (0.3, in the shipped answer-
+# sentence weights): dev context recall at 4,000 tokens 0.859 → 0.891 (formats_dev), 0.978 →
+# 0.978 (answers_dev2). Set for the shipped weights' scale: retune it with new weights.
 WIDE_RANK_PRIOR = 1.0
 # A wide context reads a short line whole, as a sentence window: "split 1000 classes into 2
 # groups." is what matches, "Each group has 500 classes." what answers.
@@ -80,20 +81,13 @@ def context_pool(ranked: Sequence[Chunk], fused: Sequence[Chunk], size: int) -> 
     return pool
 
 
-def numbered_context(
-    passages: Sequence[Chunk],
-    *,
-    budget: int,
-    wanted: Mapping[str, float],
-    tokenize: Tokenize,
-    closeness: Mapping[str, float] | None = None,
-) -> ModelContext:
+def numbered_context(passages: Sequence[Chunk], *, budget: int, asked: Asked) -> ModelContext:
     """``[n] paper › section (url)`` blocks, each with its chosen sentences in the note's order,
     best block first, second best last, numbered as shown. A small context (``SMALL_POOL``
     passages) keeps its headers short: at 750 tokens, every word of a header is a word less
     of the notes."""
     wide = len(passages) > SMALL_POOL
-    chosen = _choose(passages, budget, wanted, tokenize, closeness or {}, wide)
+    chosen = _choose(passages, budget, asked, wide)
     order = ends_first(sorted(chosen))
     shown = [passages[rank - 1] for rank in order]
     blocks = [
@@ -111,15 +105,10 @@ def ends_first(ranks: Sequence[int]) -> list[int]:
 
 
 def _choose(
-    passages: Sequence[Chunk],
-    budget: int,
-    wanted: Mapping[str, float],
-    tokenize: Tokenize,
-    closeness: Mapping[str, float],
-    wide: bool,
+    passages: Sequence[Chunk], budget: int, asked: Asked, wide: bool
 ) -> dict[int, dict[int, str]]:
     """Passage rank → unit position → text: the best sentences of all passages in the budget."""
-    prior = WIDE_RANK_PRIOR if wide else RANK_PRIOR
+    prior = WIDE_RANK_PRIOR if wide else asked.scorer.rank_prior
     scored = sorted(
         (
             (score, rank, i, text)
@@ -127,9 +116,7 @@ def _choose(
             for i, text, score in scored_units(
                 chunk,
                 rank,
-                wanted,
-                tokenize,
-                closeness,
+                asked,
                 sentences=True,
                 whole_line=_short_line if wide else None,
                 rank_prior=prior,

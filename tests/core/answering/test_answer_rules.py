@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.answering.answer_sentences import Asked
 from bot.core.answering.focus import agreed, named_papers
 from bot.core.answering.glossary import mine_pairs
 from bot.core.answering.listing import is_list_question
@@ -55,7 +56,8 @@ def test_code_outside_fences_is_no_answer():
 def test_a_quantity_question_prefers_the_sentence_with_the_number():
     body = "学習は複数の GPU で行いました。\nGPU： A100 を 8 枚、学習時間は 80 時間。"
     wanted = {"gpu": 1.0}
-    scored = scored_units(chunk(body), 1, wanted, lambda t: words(t.lower()), {})
+    asked = Asked("GPU は 何 枚 使った？", wanted, lambda t: words(t.lower()))
+    scored = scored_units(chunk(body), 1, asked)
     assert max(scored, key=lambda unit: unit[2])[1].startswith("GPU： A100 を 8 枚")
 
 

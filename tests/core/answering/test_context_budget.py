@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.answering.answer_sentences import Asked
 from bot.core.answering.budget import LARGE, SMALL
 from bot.core.answering.context import (
     context_pool,
@@ -16,6 +17,10 @@ from bot.core.answering.context import (
 from bot.core.models import Chunk
 from tests.fakes.openai_fake import MODEL, quoting_responder
 from tests.support import runtime_for
+
+
+def asked(question: str, wanted: dict[str, float]) -> Asked:
+    return Asked(question, wanted, str.split)
 
 
 def chunk(n: int, body: str, source: str = "a.md", paper: str | None = None) -> Chunk:
@@ -40,15 +45,14 @@ def test_the_pool_grows_with_the_budget_and_reads_a_pasted_table_once():
 
 def test_blocks_are_numbered_as_shown_and_name_their_paper_and_headings():
     passages = [chunk(n, f"文 {n} は 大事 です。", paper="Paper X") for n in range(1, 9)]
-    context = numbered_context(passages, budget=4_000, wanted={"大事": 1.0},
-                               tokenize=str.split)
+    context = numbered_context(passages, budget=4_000, asked=asked("大事 なのは？", {"大事": 1.0}))
     headers = [line for line in context.text.splitlines() if line.startswith("[")]
     assert headers[0] == "[1] Paper X › Title › 節 1", "a wide context names the headings"
     assert [c.id for c in context.passages] == ["c1", "c3", "c5", "c7", "c8", "c6", "c4", "c2"]
     assert all(h.startswith(f"[{n}] ") for n, h in enumerate(headers, 1))
     assert context.tokens == estimate_tokens(context.text)
-    small = numbered_context(passages[:4], budget=SMALL, wanted={"大事": 1.0},
-                             tokenize=str.split)
+    small = numbered_context(passages[:4], budget=SMALL,
+                             asked=asked("大事 なのは？", {"大事": 1.0}))
     assert small.text.startswith("[1] Paper X › 節 1\n"), "a small one keeps headers short"
 
 
@@ -57,11 +61,11 @@ def test_a_wide_context_reads_a_short_line_whole_and_a_small_one_by_sentence():
     long_line = " ".join("A filler sentence is here." for _ in range(40))
     passages = [chunk(n, f"Other text {n}.") for n in range(1, 8)]
     passages[3] = chunk(4, f"{line}\n{long_line}")
-    wanted = {"groups": 1.0}
-    wide = numbered_context(passages, budget=2_000, wanted=wanted, tokenize=str.split)
+    question = asked("How are the groups split?", {"groups": 1.0})
+    wide = numbered_context(passages, budget=2_000, asked=question)
     assert line in wide.text.splitlines(), "the sentence that answers comes with the match"
     assert "A filler sentence is here." in wide.text.splitlines(), "a long line: by sentence"
-    small = numbered_context(passages[3:4], budget=25, wanted=wanted, tokenize=str.split)
+    small = numbered_context(passages[3:4], budget=25, asked=question)
     assert "Split 1000 classes into 2 groups." in small.text.splitlines()
     assert "Each group has 500 classes." not in small.text, "a small budget keeps sentences"
 

@@ -8,6 +8,7 @@ and the "not found" model reads how near the notes come.
 from __future__ import annotations
 
 from bot.core.answering import quoting
+from bot.core.answering.answer_sentences import Asked
 from bot.core.answering.context import estimate_tokens, numbered_context
 from bot.core.answering.quoting import choose_quotes, extractive_answer
 from bot.core.answering.refusal import answer_score, dense_features, should_answer, unseen_share
@@ -27,7 +28,8 @@ ANSWER = passage(3, "学習 は 単一 の L40s GPU で 行った。")
 
 
 def test_the_sentence_that_answers_is_quoted_even_from_the_fourth_passage():
-    quotes = choose_quotes([*FILLER, ANSWER], {"gpu": 3.0, "手法": 0.1}, words, {})
+    asked = Asked("どの GPU を 使った？", {"gpu": 3.0, "手法": 0.1}, words)
+    quotes = choose_quotes([*FILLER, ANSWER], asked)
     assert any("L40s" in text for q in quotes for text in q.units.values())
     assert len({q.chunk.id for q in quotes}) <= quoting.MAX_PASSAGES
 
@@ -49,10 +51,8 @@ def test_the_models_context_keeps_the_answering_sentence_of_a_low_passage_within
     long = "長い 説明 の 文 です。" * 12
     passages = [passage(n, "\n".join([long] * 3)) for n in range(4)]
     passages.append(passage(4, f"{long}\n学習率 は 5e-4 で ある。"))
-    context = numbered_context(
-        passages, budget=300, wanted={"学習率": 5.0}, tokenize=words,
-        closeness={"学習率 は 5e-4 で ある。": 0.9},
-    )
+    asked = Asked("学習率 は？", {"学習率": 5.0}, words, {"学習率 は 5e-4 で ある。": 0.9})
+    context = numbered_context(passages, budget=300, asked=asked)
     assert "5e-4" in context.text
     block = next(b for b in context.text.split("\n\n") if "5e-4" in b)
     n = int(block[1 : block.index("]")])
