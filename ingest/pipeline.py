@@ -2,19 +2,21 @@
 
 Commit protocol (why a kill -9 at any moment is repaired by the next run):
 1. a ``dirty`` flag is set before the first write;
-2. per batch: vectors are added under deterministic ids (content hash in the id), the file's
-   old vectors are deleted, then SQLite commits the files' rows in one transaction;
-3. BM25 is rebuilt from SQLite's tokens and swapped in atomically; ``dirty`` is cleared and
+2. per batch: the sentences' vectors go into the content cache, then SQLite commits the
+   files' rows in one transaction;
+3. once every file is read: old vectors are deleted, new ones written to Chroma from the
+   cache under deterministic ids (content hash in the id), in one pass (ingest.vectors);
+4. BM25 is rebuilt from SQLite's tokens and swapped in atomically; ``dirty`` is cleared and
    the generation is published (bot.index.generation), which tells readers to reload.
 A run that finds ``dirty`` set reconciles Chroma against SQLite first, then checks every file:
-vectors no row owns are deleted, and files whose vectors are missing are re-indexed.
+vectors no row owns are deleted, passages without vectors get them from the cache, and files
+whose vectors the cache lacks are re-indexed.
 A file that changes while it is read, or was saved less than ``settle`` seconds ago (a bot's
 passes), keeps its old rows (``unsettled``): a later pass takes it whole.
 """
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -23,40 +25,25 @@ from pathlib import Path
 from bot.core.models import Chunk
 from bot.core.notes import ChunkingOptions, ParsedNote, content_hash, parse_note
 from bot.core.reading import SkipFile, decode_note, read_bytes
-from bot.index.dense import VectorCache
 from bot.index.embedders import Embedder
 from bot.index.generation import publish, this_process
 from bot.index.store import NotesStore
 from bot.index.tokenizer import JapaneseTokenizer
+from bot.index.vector_cache import VectorCache
 from bot.index.vectors import ChromaVectors
 from ingest.progress import ProgressReporter
-from ingest.report import IngestReport, rebuild_reason
-from ingest.scan import named_notes, relative_source, scan_notes
+from ingest.report import IngestReport, VectorIndexBroken, index_fingerprint, rebuild_reason
+from ingest.scan import file_stamp, named_notes, relative_source, scan_notes
 from ingest.upkeep import reconcile, record_papers, refresh_bm25
 from ingest.vectors import VectorWriter
 
 _WRITE_BATCH_CHUNKS = 32  # a commit and a progress step every ~5 s of embedding on 2 cores
 
 
-def index_fingerprint(
-    options: ChunkingOptions, embedder: Embedder, tokenizer: JapaneseTokenizer
-) -> str:
-    """What the index was built with; a change means the next ingest rebuilds it."""
-    return f"{options.fingerprint()}|{embedder.name}|{tokenizer.version}"
-
-
-class VectorIndexBroken(RuntimeError):
-    """Chroma cannot read its own index (e.g. chroma #7090 after a restart)."""
-
-
 @dataclass(slots=True)
 class _Pending:
     file: dict
     note: ParsedNote
-
-
-def _stamp(stat: os.stat_result) -> tuple[int, int, int]:  # a file rewritten has a new one
-    return stat.st_size, stat.st_mtime_ns, stat.st_ino
 
 
 class Ingestor:
@@ -76,6 +63,7 @@ class Ingestor:
         progress: ProgressReporter,
         writer: str | None = None,
         settle: float = 0.0,
+        release_models: bool = False,
     ) -> None:
         self._store = store
         self._vectors = vectors
@@ -89,6 +77,7 @@ class Ingestor:
         self._progress = progress
         self.writer = writer or this_process()
         self._settle = settle
+        self._release_models = release_models  # a one-shot ingest: memory over a reload
 
     @property
     def fingerprint(self) -> str:
@@ -101,6 +90,7 @@ class Ingestor:
         (relative paths), unless the index needs a full check (rebuild, repair)."""
         started = time.perf_counter()
         report = IngestReport()
+        self._writer.start()
         built_with = self._store.get_meta("fingerprint")
         if rebuild or built_with != self.fingerprint:
             report.rebuild_reason = rebuild_reason(rebuild, built_with, self.fingerprint)
@@ -114,7 +104,7 @@ class Ingestor:
                 "rebuilds it from the notes"
             )
         elif self._store.get_meta("dirty") == "1":
-            report.repaired = reconcile(self._store, self._vectors)
+            report.repaired = reconcile(self._store, self._vectors, self._writer)
             only = None  # what the interrupted run left half-done may be anywhere
         self._store.set_meta("dirty", "1")
         if only is None:  # a full pass says whose notes these are (bot.app.live checks it)
@@ -124,6 +114,7 @@ class Ingestor:
         try:
             seen = self._index_files(notes_dir, files, report)
             self._remove_missing(seen, report, within=only)
+            self._store_vectors()
             if report.indexed or report.removed or report.repaired:
                 self._writer.prune(self._store)
             k1, b = self._bm25_params
@@ -168,7 +159,8 @@ class Ingestor:
         try:
             before, now = path.stat(), time.time()
             data = read_bytes(path, max_bytes=self._max_bytes)
-            moved = _stamp(path.stat()) != _stamp(before) or now - before.st_mtime < self._settle
+            settling = now - before.st_mtime < self._settle
+            moved = file_stamp(path.stat()) != file_stamp(before) or settling
         except FileNotFoundError:
             return False  # removed since the scan: its deletion is the change to index
         except SkipFile as exc:
@@ -214,7 +206,7 @@ class Ingestor:
             return
         chunks: list[Chunk] = [c for p in pending for c in p.note.chunks]
         tokens = [self._tokenizer.tokenize(chunk.text) for chunk in chunks]
-        self._progress.embedded(self._writer.add(chunks))
+        self._progress.embedded(self._writer.embed(chunks))
         new_ids = {chunk.id for chunk in chunks}
         stale = [
             cid
@@ -222,7 +214,7 @@ class Ingestor:
             for cid in self._store.chunk_ids(p.file["source"])
             if cid not in new_ids
         ]
-        self._vectors.delete(stale)
+        self._writer.discard(stale)
         rows, offset = [], 0
         for p in pending:
             count = len(p.note.chunks)
@@ -240,9 +232,17 @@ class Ingestor:
         gone = sorted(gone if within is None else gone & set(within))
         if not gone:
             return
-        self._vectors.delete([cid for source in gone for cid in self._store.chunk_ids(source)])
+        self._writer.discard(cid for source in gone for cid in self._store.chunk_ids(source))
         self._store.remove_files(gone)
         report.removed.extend(gone)
+
+    def _store_vectors(self) -> None:
+        """Step 3: the notes are read, so a one-shot ingest lets the models go before the
+        vector index grows in memory."""
+        if self._writer.pending and self._release_models:
+            self._embedder.release()
+            self._tokenizer.release()
+        self._writer.store(self._progress.message)
 
     def bm25_stamp(self) -> str:
         k1, b = self._bm25_params

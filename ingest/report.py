@@ -3,6 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.core.notes import ChunkingOptions
+    from bot.index.embedders import Embedder
+    from bot.index.tokenizer import JapaneseTokenizer
+
+
+def index_fingerprint(
+    options: ChunkingOptions, embedder: Embedder, tokenizer: JapaneseTokenizer
+) -> str:
+    """What the index was built with; a change means the next ingest rebuilds it."""
+    return f"{options.fingerprint()}|{embedder.name}|{tokenizer.version}"
+
+
+class VectorIndexBroken(RuntimeError):
+    """Chroma cannot read its own index (e.g. chroma #7090 after a restart)."""
 
 
 @dataclass(slots=True)

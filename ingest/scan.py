@@ -47,3 +47,8 @@ def relative_source(path: Path, root: Path) -> str:
 def named_notes(root: Path, sources: Collection[str]) -> list[Path]:
     """Those of ``sources`` (relative paths) that are note files under ``root`` now."""
     return [root / s for s in sorted(sources) if is_note(s) and (root / s).is_file()]
+
+
+def file_stamp(stat: os.stat_result) -> tuple[int, int, int]:
+    """Size, mtime and inode: a file rewritten while it was read has a new one."""
+    return stat.st_size, stat.st_mtime_ns, stat.st_ino

@@ -8,17 +8,21 @@ from bot.core.catalog import build_catalog, identity_keys
 from bot.index.bm25 import BM25Index
 from bot.index.store import NotesStore
 from bot.index.vectors import ChromaVectors
+from ingest.vectors import VectorWriter
 
 
-def reconcile(store: NotesStore, vectors: ChromaVectors) -> int:
+def reconcile(store: NotesStore, vectors: ChromaVectors, writer: VectorWriter) -> int:
     """After an interrupted run: make Chroma hold exactly the chunks SQLite committed.
-    Files whose vectors went missing lose their hash, so the next full scan re-indexes them."""
+    Committed passages without vectors get them from the cache (a run killed before it wrote
+    Chroma); a file whose vectors the cache lacks loses its hash, so the next full scan
+    re-indexes it."""
     in_chroma = vectors.all_ids()
     committed = set(store.chunk_ids())
     orphans = sorted(in_chroma - committed)
     vectors.delete(orphans)
     missing = committed - in_chroma
-    for source in store.source_of_chunks(missing):
+    unrestored = writer.restore(store.chunks_by_id(sorted(missing)).values())
+    for source in store.source_of_chunks(unrestored):
         store.forget_hash(source)
     return len(orphans) + len(missing)
 

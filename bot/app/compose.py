@@ -18,13 +18,14 @@ from bot.core.notes import ChunkingOptions
 from bot.core.prompts import PromptBook
 from bot.core.summaries import Summarizer
 from bot.index.bm25 import BM25Loader
-from bot.index.dense import Closeness, VectorCache
+from bot.index.dense import Closeness
 from bot.index.embedders import Embedder
 from bot.index.reader import IndexReader, index_version
 from bot.index.rerankers import CrossEncoderReranker, Reranker, VLLMReranker
 from bot.index.search import DenseWeights, Searcher
 from bot.index.store import NotesStore
 from bot.index.tokenizer import JapaneseTokenizer
+from bot.index.vector_cache import VectorCache
 from bot.index.vectors import ChromaVectors
 from ingest.pipeline import Ingestor
 from ingest.progress import ProgressReporter
@@ -101,8 +102,15 @@ def chunking_options(settings: Settings) -> ChunkingOptions:
 
 
 def make_ingestor(
-    settings: Settings, index: Index, progress: ProgressReporter, *, settle: float = 0.0
+    settings: Settings,
+    index: Index,
+    progress: ProgressReporter,
+    *,
+    settle: float = 0.0,
+    release_models: bool = False,
 ) -> Ingestor:
+    """``release_models``: a one-shot ingest (the CLI) lets the embedder and the tokenizer go
+    before it writes the vector index, which lowers its peak memory."""
     return Ingestor(
         store=index.store,
         vectors=index.vectors,
@@ -116,6 +124,7 @@ def make_ingestor(
         max_bytes=settings.max_file_bytes,
         progress=progress,
         settle=settle,
+        release_models=release_models,
     )
 
 

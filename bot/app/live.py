@@ -9,8 +9,8 @@ from pathlib import Path
 from bot.app.compose import Index, Runtime, make_ingestor
 from bot.app.locking import IndexBusy, writer_lock
 from bot.app.settings import Settings
-from bot.index.dense import VectorCache
 from bot.index.store import NotesStore
+from bot.index.vector_cache import VectorCache
 from bot.live.inbox import Inbox
 from bot.live.passes import PassRunner
 from bot.live.service import LiveNotes

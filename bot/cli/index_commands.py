@@ -42,9 +42,10 @@ def ingest(
     index = open_index(settings)
     try:
         with writer_lock(settings.data_dir, wait=_LOCK_WAIT):
-            report = make_ingestor(settings, index, make_progress(sys.stderr)).run(
-                settings.notes_dir, rebuild=rebuild
+            ingestor = make_ingestor(
+                settings, index, make_progress(sys.stderr), release_models=True
             )
+            report = ingestor.run(settings.notes_dir, rebuild=rebuild)
     except IndexBusy as exc:
         err.print(f"[red]{exc}[/]")
         raise typer.Exit(3) from exc

@@ -1,75 +1,24 @@
-"""Vectors by content, and how close a question is to any text of the notes.
+"""How close a question is to any text of the notes, for every step of answering.
 
-The ingest embeds every sentence and keeps its vector here under the hash of its text, beside
-the chunks (the same text embeds the same, so an edited note re-embeds only what changed);
-Chroma holds a copy for the first-stage kNN. A text the cache lacks (an index written by an
-older chunker) is embedded when an answer first needs it, and kept in memory.
+The sentences' vectors come from the content cache (bot.index.vector_cache). A text the
+cache lacks (an index written by an older chunker) is embedded when an answer first needs
+it, and kept in memory.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import sqlite3
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from bot.index.embedders import Embedder
+from bot.index.vector_cache import VectorCache, text_key
 
 log = logging.getLogger(__name__)
-_SCHEMA = "CREATE TABLE IF NOT EXISTS vectors(key TEXT PRIMARY KEY, vector BLOB NOT NULL)"
 _QUERIES = 256  # question vectors remembered (a question is embedded once for every step)
-_FRESH = 20_000  # sentence vectors remembered (~15 MB in float16)
-
-
-def text_key(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
-
-
-class VectorCache:
-    """text hash → float16 vector, in a table of the index's SQLite file."""
-
-    def __init__(self, path: Path) -> None:
-        self._db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(_SCHEMA)
-
-    def close(self) -> None:
-        self._db.close()
-
-    def get(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
-        found: dict[str, np.ndarray] = {}
-        unique = list(dict.fromkeys(keys))
-        for start in range(0, len(unique), 500):
-            batch = unique[start : start + 500]
-            marks = ",".join("?" * len(batch))
-            query = f"SELECT key, vector FROM vectors WHERE key IN ({marks})"
-            for key, blob in self._db.execute(query, batch):
-                found[key] = np.frombuffer(blob, dtype=np.float16).astype(np.float32)
-        return found
-
-    def count(self) -> int:
-        return int(self._db.execute("SELECT count(*) FROM vectors").fetchone()[0])
-
-    def put(self, vectors: Mapping[str, Sequence[float]]) -> None:
-        rows = [(k, np.asarray(v, dtype=np.float16).tobytes()) for k, v in vectors.items()]
-        with self._db:
-            self._db.execute("BEGIN")
-            self._db.executemany("INSERT OR REPLACE INTO vectors VALUES(?, ?)", rows)
-
-    def keep_only(self, keys: set[str]) -> int:
-        """Drop the vectors of texts no chunk uses any more; how many went."""
-        stale = [k for (k,) in self._db.execute("SELECT key FROM vectors") if k not in keys]
-        with self._db:
-            self._db.execute("BEGIN")
-            self._db.executemany("DELETE FROM vectors WHERE key = ?", [(k,) for k in stale])
-        return len(stale)
-
-    def clear(self) -> None:
-        self._db.execute("DELETE FROM vectors")
+_FRESH = 20_000  # sentence vectors remembered (~30 MB in float32)
 
 
 class Closeness:

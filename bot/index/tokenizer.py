@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import re
 
-from sudachipy import Dictionary, SplitMode  # type: ignore[import-untyped]  # no py.typed
+from sudachipy import (  # type: ignore[import-untyped]  # no py.typed
+    Dictionary,
+    PosMatcher,
+    SplitMode,
+    Tokenizer,
+)
 
 # Particles, auxiliaries, symbols and blanks carry no topic; dropping them is worth ~1 pt R@1.
 _DROP_POS = ("助詞", "助動詞", "補助記号", "空白")
@@ -61,21 +66,34 @@ class JapaneseTokenizer:
 
     def __init__(self, dictionary: Dictionary | None = None) -> None:
         # The dictionary is ~75 MB of RSS: tokenizers of one process share it (sibling()).
-        self._dictionary = dictionary or Dictionary(dict="core")
-        self._tokenizer = self._dictionary.tokenizer(
-            mode=SplitMode.A, fields={"pos", "normalized_form"}
-        )
-        self._dropped = self._dictionary.pos_matcher(lambda pos: pos[0] in _DROP_POS)
+        self._dictionary = dictionary
+        self._loaded: tuple[Tokenizer, PosMatcher] | None = None
+
+    def _load(self) -> tuple[Tokenizer, PosMatcher]:
+        if self._loaded is None:
+            self._dictionary = self._dictionary or Dictionary(dict="core")
+            tokenizer = self._dictionary.tokenizer(
+                mode=SplitMode.A, fields={"pos", "normalized_form"}
+            )
+            dropped = self._dictionary.pos_matcher(lambda pos: pos[0] in _DROP_POS)
+            self._loaded = (tokenizer, dropped)
+        return self._loaded
 
     def sibling(self) -> JapaneseTokenizer:
         """Another tokenizer (for another thread) over the same loaded dictionary."""
+        self._load()
         return JapaneseTokenizer(self._dictionary)
 
+    def release(self) -> None:
+        """Let go of the dictionary (if no sibling shares it); the next call loads it again."""
+        self._dictionary, self._loaded = None, None
+
     def tokenize(self, text: str) -> list[str]:
+        tokenizer, dropped = self._load()
         tokens: list[str] = []
         for piece in _PIECES.findall(text) if len(text) > _MAX_INPUT_CHARS else (text,):
-            for morpheme in self._tokenizer.tokenize(piece):
-                if self._dropped(morpheme) or morpheme.surface().lower() in _EN_STOP:
+            for morpheme in tokenizer.tokenize(piece):
+                if dropped(morpheme) or morpheme.surface().lower() in _EN_STOP:
                     continue
                 token = _singular(morpheme.normalized_form().strip().lower())
                 if token and token not in _JA_STOP:

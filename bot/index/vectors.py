@@ -20,8 +20,6 @@ from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
-from bot.core.models import Chunk
-
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
     from chromadb.api.models.Collection import Collection
@@ -34,16 +32,15 @@ FANOUT = 4  # sentences fetched per passage wanted: a passage's sentences crowd 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One stored vector: sentence ``ordinal`` of ``chunk``."""
+    """One stored vector: sentence ``ordinal`` of passage ``chunk_id``."""
 
-    chunk: Chunk
+    chunk_id: str
     ordinal: int
-    text: str
     vector: Sequence[float]
 
     @property
     def id(self) -> str:
-        return f"{self.chunk.id}#{self.ordinal}"
+        return f"{self.chunk_id}#{self.ordinal}"
 
 
 def chunk_of(entry_id: str) -> str:
@@ -113,7 +110,7 @@ class ChromaVectors:
             self._collection.upsert(
                 ids=[entry.id for entry in batch],
                 embeddings=np.asarray([entry.vector for entry in batch], dtype=np.float32),
-                metadatas=[{"chunk": entry.chunk.id} for entry in batch],
+                metadatas=[{"chunk": entry.chunk_id} for entry in batch],
             )
 
     def delete(self, chunk_ids: Sequence[str]) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from bot.app.compose import connect_chroma
 from bot.core.answering.sentences import dense_texts
-from tests.support import open_with, run_ingest, settings_for
+from tests.conftest import SAMPLE_NOTES
+from tests.support import index_counts, open_with, run_ingest, settings_for
 
 
 def test_chroma_keeps_no_text_and_one_metadata_field(tmp_path, embedder):
@@ -34,3 +35,40 @@ def test_chroma_keeps_no_text_and_one_metadata_field(tmp_path, embedder):
     texts = [t for body in bodies for t in dense_texts(body)]
     assert texts.count("同じ文は一度だけ埋め込まれる。") == 2
     assert cached == len(set(texts)), "a sentence in two notes is embedded once"
+
+
+def test_a_one_shot_ingest_lets_the_models_go_and_they_come_back_on_use(tmp_path):
+    # The CLI's ingest releases the embedder and Sudachi before Chroma grows (peak memory):
+    # whoever asks next gets the same answers from a fresh load.
+    from bot.index.embedders import E5Embedder
+    from bot.index.tokenizer import JapaneseTokenizer
+
+    tokenizer, embedder = JapaneseTokenizer(), E5Embedder()
+    words = tokenizer.tokenize("学習データは gpt-4o-mini で生成した。")
+    vector = embedder.embed_query("学習データ")
+    tokenizer.release()
+    embedder.release()
+    assert tokenizer.tokenize("学習データは gpt-4o-mini で生成した。") == words
+    assert embedder.embed_query("学習データ") == vector
+
+
+def test_passages_committed_before_the_vectors_were_written_get_them_from_the_cache(
+    tmp_path, embedder
+):
+    # The state a kill leaves between reading the notes and writing Chroma: SQLite has every
+    # passage, Chroma none of their vectors, the run marked dirty. The next run writes them
+    # from the cache: no note is read again, no text embedded again.
+    settings = settings_for(SAMPLE_NOTES, tmp_path / "data")
+    run_ingest(settings, embedder)
+    want = index_counts(settings, embedder)
+    index = open_with(settings, embedder)
+    try:
+        index.vectors.delete(index.store.chunk_ids())
+        index.store.set_meta("dirty", "1")
+        assert index.vectors.count() == 0
+    finally:
+        index.close()
+    report = run_ingest(settings, embedder)
+    assert report.repaired and not report.indexed and report.unchanged == want["files"]
+    assert index_counts(settings, embedder) == want
+

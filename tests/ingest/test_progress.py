@@ -46,11 +46,14 @@ def test_an_ingest_counts_every_text_it_embeds_once(tmp_path, embedder):
     index = open_with(settings, embedder)
     try:
         make_ingestor(settings, index, PlainProgress(out, interval=0.0)).run(SAMPLE_NOTES)
-        cached = index.cache.count()
+        cached, stored = index.cache.count(), index.vectors.count()
         again = io.StringIO()
         make_ingestor(settings, index, PlainProgress(again, interval=0.0)).run(SAMPLE_NOTES)
     finally:
         index.close()
-    last = out.getvalue().splitlines()[-1]
+    lines = out.getvalue().splitlines()
+    last = [line for line in lines if "texts embedded" in line][-1]
     assert f"({cached} texts embedded" in last, last
+    assert lines[-1] == f"sentence vectors written: {stored}/{stored}", "then Chroma, once"
     assert "texts embedded" not in again.getvalue(), "nothing changed, nothing embedded"
+    assert "vectors written" not in again.getvalue()
