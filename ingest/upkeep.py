@@ -13,9 +13,9 @@ from ingest.vectors import VectorWriter
 
 def reconcile(store: NotesStore, vectors: ChromaVectors, writer: VectorWriter) -> int:
     """After an interrupted run: make Chroma hold exactly the chunks SQLite committed.
-    Committed passages without vectors get them from the cache (a run killed before it wrote
-    Chroma); a file whose vectors the cache lacks loses its hash, so the next full scan
-    re-indexes it."""
+    Committed passages without vectors get them from the cache at this run's store (a run
+    killed before it wrote Chroma); a file whose vectors the cache lacks loses its hash, so
+    the next full scan re-indexes it."""
     in_chroma = vectors.all_ids()
     committed = set(store.chunk_ids())
     orphans = sorted(in_chroma - committed)

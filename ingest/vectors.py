@@ -83,12 +83,12 @@ class VectorWriter:
         self._unstored, self._stale = [], []
 
     def restore(self, chunks: Iterable[Chunk]) -> set[str]:
-        """Write the cached vectors of these passages (after a run killed before ``store``);
-        the ids of those whose vectors the cache lacks."""
-        rows = [(c.id, [text_key(t) for t in dense_texts(c.body)]) for c in chunks]
+        """Queue the cached vectors of these passages for ``store`` (a run killed before its
+        ``store``); the ids of those whose vectors the cache lacks."""
+        rows = [(c.id, _keys(c)) for c in chunks]
         known = self._cache.known([key for _, keys in rows for key in keys])
         whole = [(cid, keys) for cid, keys in rows if all(key in known for key in keys)]
-        self._write(whole)
+        self._unstored.extend(whole)
         return {cid for cid, _ in rows} - {cid for cid, _ in whole}
 
     def prune(self, store: NotesStore) -> int:
@@ -96,8 +96,7 @@ class VectorWriter:
         if self._cache.count() <= _SLACK * _SENTENCES * store.count_chunks():
             return 0
         chunks = store.chunks_by_id(store.chunk_ids()).values()
-        keys = {text_key(text) for chunk in chunks for text in dense_texts(chunk.body)}
-        return self._cache.keep_only(keys)
+        return self._cache.keep_only({key for chunk in chunks for key in _keys(chunk)})
 
     def reset(self) -> None:
         self._cache.clear()
@@ -112,3 +111,8 @@ class VectorWriter:
         ]
         self._vectors.add(entries)
         return len(entries)
+
+
+def _keys(chunk: Chunk) -> list[str]:
+    """The cache keys of a passage's sentences, in order (sentence k is Chroma's ``id#k``)."""
+    return [text_key(text) for text in dense_texts(chunk.body)]

@@ -27,6 +27,7 @@ from typing import Protocol
 
 from bot.core.answering.answer_types import (
     ASKS,
+    Asks,
     asked_thing,
     asks_for,
     bigrams,
@@ -95,7 +96,7 @@ class Asked:
     tokenize: Tokenize
     closeness: Mapping[str, float] = field(default_factory=dict)
     scorer: SentenceScorer = field(default_factory=packaged_scorer)
-    asks: frozenset[str] = field(init=False)
+    asks: frozenset[Asks] = field(init=False)
     role: str | None = field(init=False)  # the section role its grammar asks for
     thing: set[str] = field(init=False)  # the last word before the interrogative
     pairs: set[str] = field(init=False)
@@ -120,7 +121,7 @@ class Quotable(Protocol):
 def unit_scores(
     asked: Asked, units: Sequence[Quotable], sentences: Sequence[str], role: str | None = None
 ) -> list[float]:
-    """The learned score of each unit of one passage (``sentences``: the passage's
+    """The score of each unit of one passage (``sentences``: the passage's
     sentences, whose closeness the units take; ``role``: its section's role)."""
     rows = unit_features(asked, units, sentences, role)
     return [asked.scorer.score(row) for row in rows]
@@ -143,7 +144,7 @@ def unit_features(
              float(role in _SUMMARY and role != asked.role)]
     rows = []
     for i, unit in enumerate(units):
-        given = gives(unit.text, asked.question)
+        given = gives(unit.text, asked.question, asked.asks)  # only what is asked counts
         rows.append([
             words[i], matched[i][1], words[i] - best_words,
             words[i - 1] if i else 0.0, words[i + 1] if i < len(units) - 1 else 0.0,
@@ -154,7 +155,7 @@ def unit_features(
             matched[i][2], float(refers_back(unit.text)),
             float(bool(asked.thing & tokens[i])),
             len(asked.pairs & bigrams(unit.words)) / max(len(asked.pairs), 1), *roles,
-            *(float(kind in asked.asks and kind in given) for kind in ASKS),
+            *(float(kind in given) for kind in ASKS),
         ])
     return rows
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 from typing import Literal
 
 Asks = Literal["quantity", "date", "name", "tool", "reason", "means"]
@@ -95,14 +96,18 @@ def asks_for(question: str) -> frozenset[Asks]:
     return frozenset(kind for kind, pattern in _QUESTION.items() if pattern.search(text))
 
 
-def gives(sentence: str, question: str = "") -> frozenset[Asks]:
-    """Every kind of answer the sentence holds that the question does not already say (the
-    year a question names is no answer to it)."""
+def gives(
+    sentence: str, question: str = "", kinds: Collection[Asks] = ASKS
+) -> frozenset[Asks]:
+    """Which of ``kinds`` of answer the sentence holds that the question does not already
+    say (the year a question names is no answer to it)."""
+    if not kinds:
+        return frozenset()
     text = unicodedata.normalize("NFKC", sentence)
     said = unicodedata.normalize("NFKC", question).lower()
     return frozenset(
-        kind for kind, pattern in _GIVES.items()
-        if any(m.group().lower() not in said for m in pattern.finditer(text))
+        kind for kind in kinds
+        if any(m.group().lower() not in said for m in _GIVES[kind].finditer(text))
     )
 
 

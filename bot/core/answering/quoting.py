@@ -1,11 +1,11 @@
 """What an answer without a model quotes: the best sentences of the best passages.
 
 Sentences compete across the top passages (the one sentence that answers may sit in the
-fourth passage), each scored by the answer-sentence scorer learned on JSQuAD
-(bot.core.answering.answer_sentences) plus a prior for its passage's rank (set on the dev
-questions). The chosen ones are shown under their passages, the passage of the best sentence
-first; in each, the best sentence leads (with the one before it if it points back: "これにより…")
-and the rest follow in the note's order.
+fourth passage), each scored by the answer-sentence score (bot.core.answering.answer_sentences:
+a linear score over described features, its weights in a shipped file) plus a prior for its
+passage's rank. The chosen ones are shown under their passages, the passage of the best
+sentence first; in each, the best sentence leads (with the one before it if it points back:
+"これにより…") and the rest follow in the note's order.
 """
 
 from __future__ import annotations
@@ -120,7 +120,7 @@ def scored_units(
     """(position, text, score) of each quotable unit of a passage ranked ``rank``; with
     ``sentences``, of each sentence alone (no lead-in joined with its items), or with
     ``whole_line``, of each line it accepts whole (else of its sentences). The score is the
-    learned answer-sentence score plus ``rank_prior`` (the fitted one by default) ÷ the
+    answer-sentence score plus ``rank_prior`` (the weights file's by default) ÷ the
     passage's rank."""
     prior = asked.scorer.rank_prior if rank_prior is None else rank_prior
     if sentences or whole_line:
